@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite. Unit, integration on SQLite and on PostgreSQL, and the console in Chromium.
+// Where PostgreSQL or Chromium is missing it says so and skips that half — except under CI, where both are required.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const pgUrl = process.env.KEFU_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const chromium = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
+const projects = ['unit', 'sqlite'];
+const skipped = [];
+
+const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+try {
+  await client.connect();
+  await client.end();
+  projects.push('postgres');
+} catch (err) {
+  if (ci) {
+    console.error(`PostgreSQL is required under CI but ${pgUrl} is not reachable: ${err.message}`);
+    process.exit(1);
+  }
+  skipped.push(`PostgreSQL (${pgUrl} not reachable: ${err.message}) — the PostgreSQL half of the integration tests was SKIPPED`);
+}
+
+if (existsSync(chromium)) {
+  const build = spawnSync(process.execPath, ['bin/kefu.js', 'build-web'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  projects.push('e2e');
+} else if (ci) {
+  console.error(`Chromium is required under CI but ${chromium} is missing`);
+  process.exit(1);
+} else {
+  skipped.push(`Chromium (${chromium} missing; apt-get install -y chromium) — the end-to-end tests were SKIPPED`);
+}
+
+for (const s of skipped) console.warn(`\n!! ${s}\n`);
+const args = ['node_modules/vitest/vitest.mjs', 'run', ...projects.flatMap((p) => ['--project', p]), ...process.argv.slice(2)];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, KEFU_TEST_PG_URL: pgUrl } });
+for (const s of skipped) console.warn(`!! ${s}`);
+process.exit(r.status ?? 1);

@@ -1,0 +1,73 @@
+/**
+ * The permission catalog, shared by the server (route declarations, checks) and the console
+ * (menus, role editor). A permission is held through a role granted *in an org unit* and covers
+ * that unit's subtree; `global` permissions count only when granted at a root unit.
+ */
+export const permissionCatalog = {
+  'org:read': { module: 'org', global: false, zh: '查看组织架构', en: 'View organisation' },
+  'org:manage': { module: 'org', global: false, zh: '管理组织架构', en: 'Manage organisation' },
+  'user:read': { module: 'org', global: false, zh: '查看员工', en: 'View staff' },
+  'user:manage': { module: 'org', global: false, zh: '管理员工与授权', en: 'Manage staff and grants' },
+  'role:read': { module: 'org', global: false, zh: '查看角色', en: 'View roles' },
+  'role:manage': { module: 'org', global: true, zh: '管理角色', en: 'Manage roles' },
+  'audit:read': { module: 'audit', global: false, zh: '查看审计日志', en: 'View audit trail' },
+  'ticket:read': { module: 'tickets', global: false, zh: '查看工单', en: 'View work orders' },
+  'ticket:create': { module: 'tickets', global: false, zh: '登记工单', en: 'Register work orders' },
+  'ticket:update': { module: 'tickets', global: false, zh: '处理工单', en: 'Handle work orders' },
+  'ticket:assign': { module: 'tickets', global: false, zh: '分派与转派工单', en: 'Assign and transfer work orders' },
+  'ticket:close': { module: 'tickets', global: false, zh: '关闭工单', en: 'Close work orders' },
+  'ticket:approve_compensation': { module: 'tickets', global: false, zh: '审批补偿', en: 'Approve compensation' },
+  'callback:perform': { module: 'tickets', global: false, zh: '执行回访', en: 'Perform callbacks' },
+  'customer:read': { module: 'customers', global: false, zh: '查看客户档案', en: 'View customer files' },
+  'customer:manage': { module: 'customers', global: false, zh: '维护客户档案', en: 'Maintain customer files' },
+  'customer:read_secret': { module: 'customers', global: false, zh: '查阅秘密级档案', en: 'Read 秘密 (secret) files' },
+  'customer:read_confidential': { module: 'customers', global: false, zh: '查阅机密级档案', en: 'Read 机密 (confidential) files' },
+  'customer:read_top_secret': { module: 'customers', global: false, zh: '查阅绝密级档案', en: 'Read 绝密 (top secret) files' },
+  'customer:approve_destruction': { module: 'customers', global: false, zh: '审批档案销毁', en: 'Approve file destruction' },
+  'sla:manage': { module: 'sla', global: false, zh: '管理服务时限与日历', en: 'Manage time limits and calendars' },
+  'knowledge:manage': { module: 'knowledge', global: false, zh: '维护知识库', en: 'Maintain knowledge base' },
+  'workforce:manage': { module: 'workforce', global: false, zh: '排班与考勤', en: 'Rosters and attendance' },
+  'quality:inspect': { module: 'quality', global: false, zh: '质检抽查', en: 'Quality inspection' },
+  'report:read': { module: 'reports', global: false, zh: '查看报表', en: 'View reports' },
+} as const;
+
+export type Permission = keyof typeof permissionCatalog;
+export const allPermissions = Object.keys(permissionCatalog) as Permission[];
+
+export function isPermission(p: string): p is Permission {
+  return Object.hasOwn(permissionCatalog, p);
+}
+
+type BuiltInRole = { key: string; zh: string; en: string; permissions: readonly Permission[] };
+
+const agentBase: Permission[] = ['org:read', 'ticket:read', 'ticket:create', 'ticket:update', 'callback:perform', 'customer:read'];
+const leadBase: Permission[] = [...agentBase, 'ticket:assign', 'ticket:close', 'user:read', 'role:read'];
+const supervisorBase: Permission[] = [...leadBase, 'customer:read_secret', 'quality:inspect', 'knowledge:manage', 'workforce:manage', 'report:read', 'audit:read'];
+const managerBase: Permission[] = [
+  ...supervisorBase,
+  'customer:read_confidential',
+  'customer:manage',
+  'customer:approve_destruction',
+  'ticket:approve_compensation',
+  'user:manage',
+  'sla:manage',
+];
+
+/** The roles of the domain (domain.md §1). Administrators can add more; built-in ones cannot be deleted. */
+export const builtInRoles: readonly BuiltInRole[] = (
+  [
+  { key: 'admin', zh: '系统管理员', en: 'Administrator', permissions: allPermissions },
+  { key: 'director', zh: '总监/总经理', en: 'Director', permissions: [...managerBase, 'customer:read_top_secret', 'org:manage'] },
+  { key: 'manager', zh: '客服部经理', en: 'Manager', permissions: managerBase },
+  { key: 'supervisor', zh: '主管', en: 'Supervisor', permissions: supervisorBase },
+  { key: 'shift_lead', zh: '领班/值班经理', en: 'Shift lead', permissions: leadBase },
+  { key: 'agent', zh: '客服专员', en: 'Agent', permissions: agentBase },
+  { key: 'qa_inspector', zh: '质检员', en: 'QA inspector', permissions: ['org:read', 'ticket:read', 'quality:inspect', 'report:read'] },
+  {
+    key: 'records_officer',
+    zh: '客户信息管理员',
+    en: 'Records officer',
+    permissions: ['org:read', 'customer:read', 'customer:manage', 'customer:read_secret', 'customer:approve_destruction'],
+  },
+  ] as BuiltInRole[]
+).map((r) => ({ ...r, permissions: [...new Set(r.permissions)] }));

@@ -1,0 +1,69 @@
+import { openDatabase, type DatabaseHandle } from '../db/database.ts';
+import { buildApp, type KefuApp } from './http/app.ts';
+import type { Kefu } from './http/kefu.ts';
+import { AuditSealer } from './modules/audit/audit.sealer.ts';
+import { loginAttemptRepository, sessionRepository } from './modules/auth/session.repository.ts';
+import { systemClock, iso, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { prepareDatabase } from './setup.ts';
+
+export interface Server {
+  app: KefuApp;
+  kefu: Kefu;
+  handle: DatabaseHandle;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** config → database → migrations → first admin → HTTP app → listen; plus housekeeping timers. */
+export async function startServer(config: Config, opts: { clock?: Clock; log?: Logger; print?: (s: string) => void } = {}): Promise<Server> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+  const prepared = await prepareDatabase(handle, clock, log, config.adminPassword);
+  if (prepared.applied.length) log.info({ migrations: prepared.applied }, 'migrations applied');
+  if (prepared.admin?.generated) {
+    (opts.print ?? ((s) => process.stdout.write(s)))(
+      `\n  管理员账号已创建 Administrator account created\n  username: ${prepared.admin.username}\n  one-time password 一次性密码: ${prepared.admin.password}\n  (shown once; change it at first sign-in 仅显示一次，首次登录须修改)\n\n`,
+    );
+  }
+  const sealer = new AuditSealer(handle.db, handle.dialect, log);
+  const kefu: Kefu = {
+    db: handle.db,
+    dialect: handle.dialect,
+    clock,
+    log,
+    config,
+    sessionPolicy: { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours },
+    sealer,
+  };
+  const { app } = await buildApp(kefu);
+  sealer.start();
+  await sealer.flush();
+  const housekeeping = setInterval(() => {
+    const now = clock.now();
+    void sessionRepository.deleteExpired(handle.db, iso(now)).catch((err) => log.error({ err }, 'session clean-up failed'));
+    void loginAttemptRepository
+      .deleteBefore(handle.db, iso(new Date(now.getTime() - 24 * 3600_000)))
+      .catch((err) => log.error({ err }, 'login-attempt clean-up failed'));
+  }, 10 * 60_000);
+  housekeeping.unref();
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    kefu,
+    handle,
+    url,
+    /** Graceful: stop accepting, let in-flight requests finish, seal the audit chain, close the database. */
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(housekeeping);
+        await app.close();
+        await sealer.stop();
+        await handle.close();
+      })()),
+  };
+}

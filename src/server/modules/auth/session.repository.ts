@@ -1,0 +1,68 @@
+import type { Tx } from '../../../db/database.ts';
+import type { ApiTokenTable, SessionTable } from '../../../db/schema.ts';
+
+export type SessionRow = SessionTable;
+export type ApiTokenRow = ApiTokenTable;
+
+export const sessionRepository = {
+  async insert(db: Tx, row: SessionRow): Promise<void> {
+    await db.insertInto('sessions').values(row).execute();
+  },
+  async byId(db: Tx, id: string): Promise<SessionRow | undefined> {
+    return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  async touch(db: Tx, id: string, lastSeen: string, expires: string): Promise<void> {
+    await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();
+  },
+  async delete(db: Tx, id: string): Promise<void> {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+  },
+  async deleteForUser(db: Tx, userId: string, exceptId?: string): Promise<void> {
+    let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    await q.execute();
+  },
+  async deleteExpired(db: Tx, now: string): Promise<void> {
+    await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  },
+};
+
+export const apiTokenRepository = {
+  async insert(db: Tx, row: ApiTokenRow): Promise<void> {
+    await db.insertInto('api_tokens').values(row).execute();
+  },
+  async byHash(db: Tx, hash: string): Promise<ApiTokenRow | undefined> {
+    return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  },
+  async listForUser(db: Tx, userId: string): Promise<ApiTokenRow[]> {
+    return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+  },
+  async byIdForUser(db: Tx, id: string, userId: string): Promise<ApiTokenRow | undefined> {
+    return db.selectFrom('api_tokens').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  },
+  async revoke(db: Tx, id: string, at: string): Promise<void> {
+    await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute();
+  },
+  async markUsed(db: Tx, id: string, at: string): Promise<void> {
+    await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+  },
+};
+
+export const loginAttemptRepository = {
+  async insert(db: Tx, row: { id: string; username: string; ip: string; at: string; success: number }): Promise<void> {
+    await db.insertInto('login_attempts').values(row).execute();
+  },
+  async failuresFromIpSince(db: Tx, ip: string, since: string): Promise<number> {
+    const r = await db
+      .selectFrom('login_attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('ip', '=', ip)
+      .where('at', '>=', since)
+      .where('success', '=', 0)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  },
+  async deleteBefore(db: Tx, before: string): Promise<void> {
+    await db.deleteFrom('login_attempts').where('at', '<', before).execute();
+  },
+};

@@ -1,0 +1,27 @@
+/** The only source of "now". Tests and the SLA issue move time through a settable clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export class TestClock implements Clock {
+  private at: number;
+  constructor(start: Date | string = '2026-11-25T02:00:00.000Z') {
+    this.at = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(to: Date | string): void {
+    this.at = new Date(to).getTime();
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+/** Instants are stored as ISO-8601 UTC text with milliseconds: same bytes on SQLite and PostgreSQL, and text order is time order. */
+export function iso(d: Date): string {
+  return d.toISOString();
+}

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import type { Clock } from '../server/platform/clock.ts';
 import type { Logger } from '../server/platform/logger.ts';
 import { systemCtx } from '../server/setup.ts';
-import { createOrgUnit } from '../server/modules/org/org-unit.service.ts';
+import { createOrgUnit, updateOrgUnit } from '../server/modules/org/org-unit.service.ts';
 import { orgUnitRepository } from '../server/modules/org/org-unit.repository.ts';
 import { roleRepository } from '../server/modules/users/role.repository.ts';
 import { createUser } from '../server/modules/users/user.service.ts';
@@ -50,11 +50,16 @@ const branchUnits = (code: string, city: string): UnitSpec[] => [
 const units: UnitSpec[] = [['MD', '牡丹酒店集团', 'group', null], ...branchUnits('LY', '洛阳'), ...branchUnits('ZZ', '郑州')];
 
 export async function loadDemo(h: DatabaseHandle, clock: Clock, log: Logger): Promise<string> {
-  if (await orgUnitRepository.byCode(h.db, 'MD')) return 'The demo organisation 牡丹酒店集团 is already loaded.\n';
+  if (await orgUnitRepository.byCode(h.db, 'LY')) return 'The demo organisation 牡丹酒店集团 is already loaded.\n';
   const ctx = systemCtx(h, clock, log);
   const bar = progress('demo', units.length + staff.length);
   const ids = new Map<string, string>();
-  for (const [code, name, kind, parent] of units) {
+  // The organisation's root (made at first start as 总部) becomes the hotel group.
+  const root = (await orgUnitRepository.listInScope(h.db, ['/'])).find((u) => u.parent_id === null)!;
+  await updateOrgUnit(ctx, root.id, { version: Number(root.version), name: '牡丹酒店集团', code: 'MD' });
+  ids.set('MD', root.id);
+  bar.tick();
+  for (const [code, name, kind, parent] of units.slice(1)) {
     const u = await createOrgUnit(ctx, { parentId: parent ? ids.get(parent)! : null, kind, name, code, timeZone: 'Asia/Shanghai' });
     ids.set(code, u.id);
     bar.tick();

@@ -7,6 +7,7 @@ import { TestClock } from '../../src/server/platform/clock.ts';
 import { loadConfig } from '../../src/server/platform/config.ts';
 import { prepareDatabase, systemCtx } from '../../src/server/setup.ts';
 import { createOrgUnit } from '../../src/server/modules/org/org-unit.service.ts';
+import { orgUnitRepository } from '../../src/server/modules/org/org-unit.repository.ts';
 import { createUser } from '../../src/server/modules/users/user.service.ts';
 import { roleRepository } from '../../src/server/modules/users/role.repository.ts';
 import { userRepository } from '../../src/server/modules/users/user.repository.ts';
@@ -123,7 +124,8 @@ export async function seedWorld(t: TestApp): Promise<World> {
   const ctx = systemCtx(t.db.handle, t.clock, t.kefu.log);
   const mk = (parentId: string | null, kind: 'group' | 'company' | 'department' | 'team', name: string, code: string) =>
     createOrgUnit(ctx, { parentId, kind, name, code, timeZone: 'Asia/Shanghai' });
-  const group = await mk(null, 'group', '牡丹集团', 'G');
+  const root = (await orgUnitRepository.byCode(t.kefu.db, 'HQ'))!;
+  const group = { id: root.id, path: root.path };
   const branchA = await mk(group.id, 'company', '洛阳分店', 'A');
   const deptA = await mk(branchA.id, 'department', '客服部', 'A-KF');
   const teamA = await mk(deptA.id, 'team', '早班组', 'A-KF-1');

@@ -52,8 +52,10 @@ export async function createOrgUnit(ctx: Ctx, input: z.infer<typeof orgUnitCreat
       parent = await repo.byIdInScope(trx, input.parentId, scopePaths(ctx.actor, 'org:read'));
       if (!parent) throw notFound();
       if (!holdsIn(ctx.actor, 'org:manage', parent.path)) throw forbidden();
-    } else if (!holdsAtRoot(ctx.actor, 'org:manage')) {
-      throw forbidden();
+    } else {
+      if (!holdsAtRoot(ctx.actor, 'org:manage')) throw forbidden();
+      // One organisation, one tree: the root is made at first start, and everything else sits under it.
+      if ((await repo.countRoots(trx)) > 0) throw invalid('parentId', ctx.lang === 'zh' ? '必须指定上级单元' : 'required: the organisation has one root');
     }
     checkKindUnder(input.kind, parent);
     if (await repo.byCode(trx, input.code)) throw new AppError('CODE_TAKEN', 409, { fields: [{ field: 'code', message: 'taken' }] });

@@ -1,0 +1,92 @@
+import type { ApiToken, AuditEntry, Me, OrgUnit, Role, User } from '../contracts/api.ts';
+import { api } from './api.ts';
+
+/** Typed calls of every API endpoint the console uses (shapes from src/contracts/api.ts). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export type UnitKind = OrgUnit['kind'];
+export type UserStatus = User['status'];
+export interface GrantInput {
+  roleId: string;
+  orgUnitId: string;
+}
+export interface UserCreateInput {
+  username: string;
+  displayName: string;
+  phone?: string | null;
+  email?: string | null;
+  employeeNo?: string | null;
+  orgUnitId: string;
+  password?: string;
+  grants: GrantInput[];
+}
+export type UserUpdateInput = Partial<Omit<UserCreateInput, 'username' | 'password' | 'grants'>> & { version: number; status?: UserStatus };
+export interface RoleInput {
+  key: string;
+  nameZh: string;
+  nameEn: string;
+  description: string;
+  permissions: string[];
+}
+export interface OrgUnitInput {
+  parentId: string | null;
+  kind: UnitKind;
+  name: string;
+  code: string;
+  timeZone: string;
+}
+export interface AuditFilter {
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  from?: string;
+  to?: string;
+}
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  unsealed?: number;
+  brokenAt?: { seq: number; id: string | null; reason: string };
+}
+
+export const authApi = {
+  me: () => api.get<Me>('/api/auth/me', {}, { quiet: true }),
+  login: (username: string, password: string) => api.post<Me>('/api/auth/login', { username, password }, { quiet: true }),
+  logout: () => api.post<void>('/api/auth/logout', undefined, { quiet: true }),
+  changePassword: (currentPassword: string, newPassword: string) => api.post<void>('/api/auth/password', { currentPassword, newPassword }),
+  tokens: () => api.get<ApiToken[]>('/api/auth/tokens'),
+  createToken: (name: string, expiresInDays: number | null) => api.post<ApiToken & { token: string }>('/api/auth/tokens', { name, expiresInDays }),
+  revokeToken: (id: string) => api.delete(`/api/auth/tokens/${id}`),
+};
+
+export const orgApi = {
+  list: () => api.get<OrgUnit[]>('/api/org-units'),
+  create: (input: OrgUnitInput) => api.post<OrgUnit>('/api/org-units', input),
+  update: (id: string, input: Partial<Omit<OrgUnitInput, 'kind' | 'parentId'>> & { version: number; parentId?: string }) =>
+    api.patch<OrgUnit>(`/api/org-units/${id}`, input),
+  remove: (id: string) => api.delete(`/api/org-units/${id}`),
+};
+
+export const usersApi = {
+  list: (q: { q?: string; orgUnitId?: string; status?: UserStatus; cursor?: string; limit?: number }) => api.get<Page<User>>('/api/users', q),
+  get: (id: string) => api.get<User>(`/api/users/${id}`),
+  create: (input: UserCreateInput) => api.post<{ user: User; initialPassword: string | null }>('/api/users', input),
+  update: (id: string, input: UserUpdateInput) => api.patch<User>(`/api/users/${id}`, input),
+  replaceGrants: (id: string, version: number, grants: GrantInput[]) => api.put<User>(`/api/users/${id}/grants`, { version, grants }),
+  resetPassword: (id: string) => api.post<{ initialPassword: string | null }>(`/api/users/${id}/reset-password`, {}),
+};
+
+export const rolesApi = {
+  list: () => api.get<Role[]>('/api/roles'),
+  create: (input: RoleInput) => api.post<Role>('/api/roles', input),
+  update: (id: string, input: Partial<Omit<RoleInput, 'key'>> & { version: number }) => api.patch<Role>(`/api/roles/${id}`, input),
+  remove: (id: string) => api.delete(`/api/roles/${id}`),
+};
+
+export const auditApi = {
+  list: (f: AuditFilter & { cursor?: string; limit?: number }) => api.get<Page<AuditEntry>>('/api/audit', { ...f }),
+  verify: () => api.post<VerifyResult>('/api/audit/verify', {}),
+};

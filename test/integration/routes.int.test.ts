@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPermission } from '../../src/contracts/permissions.ts';
+import { createTestApp, type TestApp } from '../utils/app.ts';
+
+describe('every route declares its access', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('has no API route without a declared permission', () => {
+    const undeclared = t.routes.filter((r) => !r.access).map((r) => `${r.method} ${r.url}`);
+    expect(undeclared).toEqual([]);
+    for (const r of t.routes) expect(r.access === 'public' || r.access === 'self' || r.access === 'authenticated' || isPermission(r.access!)).toBe(true);
+  });
+
+  it('keeps the list of public routes short and known', () => {
+    const publicApi = t.routes.filter((r) => r.access === 'public' && !r.url.startsWith('/api/docs')).map((r) => `${r.method} ${r.url}`).sort();
+    expect(publicApi).toEqual(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login']);
+  });
+
+  it('lists each route with its permission (a new route shows up here for review)', () => {
+    const table = t.routes
+      .filter((r) => !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url} ${r.access}`)
+      .sort();
+    expect(table).toMatchInlineSnapshot(`
+      [
+        "DELETE /api/auth/tokens/:id authenticated",
+        "DELETE /api/org-units/:id org:manage",
+        "DELETE /api/roles/:id role:manage",
+        "GET /api/audit audit:read",
+        "GET /api/auth/me self",
+        "GET /api/auth/tokens authenticated",
+        "GET /api/health public",
+        "GET /api/openapi.json public",
+        "GET /api/org-units org:read",
+        "GET /api/org-units/:id org:read",
+        "GET /api/permissions authenticated",
+        "GET /api/roles role:read",
+        "GET /api/roles/:id role:read",
+        "GET /api/users user:read",
+        "GET /api/users/:id user:read",
+        "PATCH /api/org-units/:id org:manage",
+        "PATCH /api/roles/:id role:manage",
+        "PATCH /api/users/:id user:manage",
+        "POST /api/audit/verify audit:read",
+        "POST /api/auth/login public",
+        "POST /api/auth/logout self",
+        "POST /api/auth/password self",
+        "POST /api/auth/tokens authenticated",
+        "POST /api/org-units org:manage",
+        "POST /api/roles role:manage",
+        "POST /api/users user:manage",
+        "POST /api/users/:id/reset-password user:manage",
+        "PUT /api/users/:id/grants user:manage",
+      ]
+    `);
+  });
+
+  it('publishes OpenAPI 3.1 with every route and a readable reference', async () => {
+    const spec = (await t.anonymous().get('/api/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    for (const r of t.routes.filter((x) => !x.url.startsWith('/api/docs') && x.url !== '/api/openapi.json')) {
+      const path = r.url.replace(/:(\w+)/g, '{$1}');
+      expect(spec.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.url}`).toBeDefined();
+    }
+    expect(spec.paths['/api/users'].post.requestBody.content['application/json'].schema.properties.username).toBeDefined();
+    const docs = await t.anonymous().get('/api/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers unknown API paths with a problem, not the console', async () => {
+    const res = await t.anonymous().get('/api/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().code).toBe('NOT_FOUND');
+  });
+});

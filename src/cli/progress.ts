@@ -24,6 +24,7 @@ export function progress(label: string, total: number, out: NodeJS.WriteStream =
       render();
     },
     end() {
+      if (done === total && !tty) return;
       done = total;
       render();
       if (tty) out.write('\n');

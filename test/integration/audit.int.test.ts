@@ -69,7 +69,7 @@ describe('audit trail', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await admin.get(`/api/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { id: string; at: string }[]; nextCursor: string | null } = (await admin.get(`/api/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`)).json();
       seen.push(...page.items.map((e: { id: string }) => e.id));
       for (let i = 1; i < page.items.length; i++) expect(page.items[i - 1].at >= page.items[i].at).toBe(true);
       cursor = page.nextCursor;

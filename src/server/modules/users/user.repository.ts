@@ -45,15 +45,14 @@ export const userRepository = {
     if (f.underPath) q = q.where('u.path', 'like', `${f.underPath}%`);
     if (f.status) q = q.where('users.status', '=', f.status as UserRow['status']);
     if (f.q) {
+      // lower() on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not; this makes them agree.
       const pattern = likeContains(f.q.toLowerCase());
-      const raw = likeContains(f.q);
       q = q.where((eb) =>
-        eb.or([
-          sql<boolean>`users.username like ${pattern} escape '\\'`,
-          sql<boolean>`users.display_name like ${raw} escape '\\'`,
-          sql<boolean>`users.phone like ${raw} escape '\\'`,
-          sql<boolean>`users.employee_no like ${raw} escape '\\'`,
-        ]),
+        eb.or(
+          (['users.username', 'users.display_name', 'users.phone', 'users.employee_no'] as const).map(
+            (col) => sql<boolean>`lower(${sql.ref(col)}) like ${pattern} escape '\\'`,
+          ),
+        ),
       );
     }
     if (f.after) q = q.where('users.username', '>', f.after);

@@ -156,9 +156,9 @@ async function main() {
       if (config.databaseUrl) fail('PostgreSQL: use pg_restore --clean -d "$DATABASE_URL" kefu.dump (see docs/operations.md)', 2);
       if (!existsSync(file)) fail(`no such file: ${file}`, 2);
       const check = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-      const ok = check.pragma('integrity_check', { simple: true });
+      const ok = (() => { try { return check.prepare("select 1 from sqlite_master where type = 'table' and name = 'kefu_migrations'").get() ? check.pragma('integrity_check', { simple: true }) : 'no Kefu schema'; } catch { return 'unreadable'; } })();
       check.close();
-      if (ok !== 'ok') fail(`not a sound SQLite database: ${file}`, 2);
+      if (ok !== 'ok') fail(`not a sound Kefu SQLite database (${ok}): ${file}`, 2);
       const h = openDatabase({ dataDir: config.dataDir });
       const target = h.file!;
       await h.close();

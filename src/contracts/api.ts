@@ -5,11 +5,14 @@ import { allPermissions } from './permissions.ts';
  * Request and response shapes of the HTTP API, shared by the server (validation, OpenAPI) and
  * the console (types). Every string has a length limit; objects reject unknown fields.
  */
+/** A message in both languages; the server picks the request's (see platform/i18n.ts). */
+export const bilingual = (zh: string, en: string) => `${zh}\u001f${en}`;
+
 const name = (max: number) => z.string().trim().min(1).max(max);
 export const id = z.string().uuid().describe('UUIDv7');
 export const version = z.number().int().min(1).describe('optimistic concurrency: the version you read');
 const noHtml = (s: string) => !/[<>]/.test(s);
-const plainName = (max: number) => name(max).refine(noHtml, { message: 'must not contain < or >' });
+const plainName = (max: number) => name(max).refine(noHtml, { message: bilingual('不能包含 < 或 >', 'must not contain < or >') });
 
 export const timeZone = z
   .string()
@@ -21,7 +24,7 @@ export const timeZone = z
     } catch {
       return false;
     }
-  }, 'unknown IANA time zone');
+  }, bilingual('未知的时区', 'unknown IANA time zone'));
 
 export const unitKind = z.enum(['group', 'company', 'department', 'team']).describe('集团 / 分公司·分店 / 部门 / 班组');
 
@@ -41,7 +44,7 @@ export const orgUnitCreate = z.strictObject({
   parentId: id.nullable(),
   kind: unitKind,
   name: plainName(100).describe('名称'),
-  code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').describe('编码, e.g. LY'),
+  code: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/, bilingual('只能包含字母、数字、- 和 _', 'letters, digits, - and _ only')).describe('编码, e.g. LY'),
   timeZone: timeZone.default('Asia/Shanghai'),
 });
 export const orgUnitUpdate = z.strictObject({
@@ -57,9 +60,9 @@ const username = z
   .trim()
   .min(2)
   .max(64)
-  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only')
+  .regex(/^[A-Za-z0-9._@-]+$/, bilingual('只能包含字母、数字和 . _ @ -', 'letters, digits and . _ @ - only'))
   .transform((s) => s.toLowerCase());
-const phone = z.string().trim().max(32).regex(/^[0-9+\- ()]*$/, 'digits, spaces, + - ( ) only');
+const phone = z.string().trim().max(32).regex(/^[0-9+\- ()]*$/, bilingual('只能包含数字、空格和 + - ( )', 'digits, spaces, + - ( ) only'));
 const email = z.string().trim().max(254).email();
 
 export const grant = z.object({ id, roleId: id, roleKey: z.string(), orgUnitId: id, orgUnitName: z.string() });
@@ -86,7 +89,7 @@ export const userCreate = z.strictObject({
   displayName: plainName(64).describe('姓名'),
   phone: phone.nullable().optional(),
   email: email.nullable().optional(),
-  employeeNo: z.string().trim().max(32).regex(/^[A-Za-z0-9_-]*$/).nullable().optional().describe('工号'),
+  employeeNo: z.string().trim().max(32).regex(/^[A-Za-z0-9_-]*$/, bilingual('只能包含字母、数字、- 和 _', 'letters, digits, - and _ only')).nullable().optional().describe('工号'),
   orgUnitId: id,
   password: z.string().min(1).max(128).optional().describe('initial password; a random one is generated when absent'),
   grants: z.array(z.strictObject({ roleId: id, orgUnitId: id })).max(50).default([]),
@@ -120,7 +123,7 @@ export const role = z.object({
   version: z.number(),
 });
 export const roleCreate = z.strictObject({
-  key: z.string().trim().min(2).max(40).regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _'),
+  key: z.string().trim().min(2).max(40).regex(/^[a-z][a-z0-9_]*$/, bilingual('只能包含小写字母、数字和 _，且以字母开头', 'lower-case letters, digits and _, starting with a letter')),
   nameZh: plainName(40),
   nameEn: plainName(40),
   description: z.string().trim().max(500).default(''),

@@ -77,5 +77,9 @@ describe('every route declares its access', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().code).toBe('NOT_FOUND');
+    // A missing console asset is not answered with the console's HTML either.
+    const asset = await t.anonymous().get('/assets/missing.js');
+    expect(asset.statusCode).toBe(404);
+    expect(asset.headers['content-type']).not.toContain('text/html');
   });
 });

@@ -46,7 +46,9 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(long.json().errors[0].field).toBe('displayName');
     const html = await admin.post('/api/org-units', { parentId: w.units.branchA.id, kind: 'department', name: '<img src=x onerror=alert(1)>', code: 'H1' });
     expect(html.statusCode).toBe(400);
-    expect(html.json().errors[0].field).toBe('name');
+    expect(html.json().errors[0]).toEqual({ field: 'name', message: '不能包含 < 或 >' });
+    const badCode = await admin.post('/api/users', { ...base, username: 'Bad Name!' });
+    expect(badCode.json().errors[0]).toEqual({ field: 'username', message: '只能包含字母、数字和 . _ @ -' });
     const bad = await admin.request('POST', '/api/users', '{"username": "a",', { 'content-type': 'application/json' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('INVALID_JSON');

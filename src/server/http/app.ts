@@ -88,10 +88,12 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   auditRoutes(app, kefu);
 
   const hasWeb = existsSync(`${webRoot}index.html`);
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  // wildcard: files are looked up per request, so a rebuilt console is served without a restart.
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: ['index.html'] });
 
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET') return sendProblem(req, reply, problem(req, 404, 'NOT_FOUND'));
+    // A missing asset is a 404, not the console's page (a stale tab must not get HTML for a script).
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET') return sendProblem(req, reply, problem(req, 404, 'NOT_FOUND'));
     if (!hasWeb) return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build:web` (npm start does it).\n控制台尚未构建：请运行 npm run build:web。');
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });

@@ -23,7 +23,11 @@ const zodLocales = { zh: z.locales.zhCN().localeError, en: z.locales.en().locale
 
 /** Zod issues in the request's language. */
 export function zodIssueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
-  // Messages we wrote ourselves in the schemas (custom refinements) are kept as they are.
+  // Messages written in the schemas come in both languages (contracts' bilingual()).
+  if (issue.message?.includes('\u001f')) {
+    const [zh, en] = issue.message.split('\u001f');
+    return lang === 'zh' ? zh : en;
+  }
   if (issue.code === 'custom' && issue.message) return issue.message;
   const out = zodLocales[lang](issue as never);
   if (typeof out === 'string') return out;

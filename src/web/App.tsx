@@ -1,0 +1,61 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { currentLanguage } from './i18n/index.ts';
+import { AuditPage } from './modules/audit/AuditPage.tsx';
+import { ChangePasswordPage, ForcedPasswordPage } from './modules/auth/ChangePasswordPage.tsx';
+import { LoginPage } from './modules/auth/LoginPage.tsx';
+import { TokensPage } from './modules/auth/TokensPage.tsx';
+import { HomePage } from './modules/home/HomePage.tsx';
+import { OrgUnitsPage } from './modules/org/OrgUnitsPage.tsx';
+import { RolesPage } from './modules/users/RolesPage.tsx';
+import { UsersPage } from './modules/users/UsersPage.tsx';
+import { SessionProvider } from './session.tsx';
+import { AppLayout } from './ui/AppLayout.tsx';
+import { NotFound, RequireAuth, RequirePermission } from './ui/guards.tsx';
+
+/** Providers (antd locale follows the UI language), the session, and the routes. */
+export function KefuApp() {
+  useTranslation(); // re-render on language change
+  const lang = currentLanguage();
+  dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }} button={{ autoInsertSpace: false }}>
+      <AntApp>
+        <SessionProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route path="/change-password" element={<ForcedPasswordPage />} />
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppLayout />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<HomePage />} />
+                <Route path="org" element={<RequirePermission permission="org:read"><OrgUnitsPage /></RequirePermission>} />
+                <Route path="users" element={<RequirePermission permission="user:read"><UsersPage /></RequirePermission>} />
+                <Route path="roles" element={<RequirePermission permission="role:read"><RolesPage /></RequirePermission>} />
+                <Route path="audit" element={<RequirePermission permission="audit:read"><AuditPage /></RequirePermission>} />
+                <Route path="tokens" element={<TokensPage />} />
+                <Route path="account/password" element={<ChangePasswordPage />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

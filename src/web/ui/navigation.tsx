@@ -1,0 +1,35 @@
+import { ApartmentOutlined, AuditOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Permission } from '../../contracts/permissions.ts';
+
+/** The console's pages by module; each is shown only to those holding its permission. */
+export interface NavItem {
+  key: 'org' | 'users' | 'roles' | 'audit';
+  path: string;
+  permission: Permission;
+  icon: ReactNode;
+}
+export interface NavModule {
+  key: 'moduleOrg' | 'moduleAudit';
+  items: NavItem[];
+}
+
+export const navigation: NavModule[] = [
+  {
+    key: 'moduleOrg',
+    items: [
+      { key: 'org', path: '/org', permission: 'org:read', icon: <ApartmentOutlined /> },
+      { key: 'users', path: '/users', permission: 'user:read', icon: <TeamOutlined /> },
+      { key: 'roles', path: '/roles', permission: 'role:read', icon: <SafetyCertificateOutlined /> },
+    ],
+  },
+  {
+    key: 'moduleAudit',
+    items: [{ key: 'audit', path: '/audit', permission: 'audit:read', icon: <AuditOutlined /> }],
+  },
+];
+
+/** The modules with only the items the person may use; empty modules are left out. */
+export function visibleNavigation(can: (p: Permission) => boolean): NavModule[] {
+  return navigation.map((m) => ({ ...m, items: m.items.filter((i) => can(i.permission)) })).filter((m) => m.items.length > 0);
+}

@@ -1,0 +1,52 @@
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+
+/** Small steps the console stories share (antd widgets are driven the way a person would). */
+
+/** expect.poll with room for a locator call that itself waits. */
+export const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
+/** Waits until the element shows this text (somewhere inside it). */
+export async function shows(locator: Locator, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+/** Opens an antd Select or TreeSelect (by its data-testid) and clicks the option with this label. */
+export async function pick(page: Page, testId: string, label: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  await select.click();
+  // A searchable list is typed into, as a person would (long lists are virtual: far options are not rendered).
+  if (await select.evaluate((el) => el.classList.contains('ant-select-show-search'))) await page.keyboard.type(label);
+  const popup = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await popup.getByTitle(label, { exact: true }).first().click();
+  await shows(select, label);
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+export async function changePassword(page: Page, current: string, next: string): Promise<void> {
+  await page.getByTestId('password-current').fill(current);
+  await page.getByTestId('password-new').fill(next);
+  await page.getByTestId('password-confirm').fill(next);
+  await page.getByTestId('password-submit').click();
+}
+
+/** The text of every match, once at least one is visible. */
+export async function texts(locator: Locator): Promise<string[]> {
+  await locator.first().waitFor();
+  return locator.allInnerTexts();
+}
+
+/** Waits for a toast with this text. */
+export async function toast(page: Page, text: string): Promise<void> {
+  await page.locator('.ant-message').getByText(text).first().waitFor();
+}
+
+/** Confirms the open Popconfirm or confirm dialog. */
+export async function confirm(page: Page): Promise<void> {
+  await page.getByTestId('confirm-ok').last().click();
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
@@ -31,6 +31,27 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a plain (deferred) BEGIN that reads and then
+ * writes fails at once with "database is locked" when another process (the `kefu` command beside
+ * a running server) committed in between — the busy timeout cannot help a deferred upgrade.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(cfg);
+    this.cfg = cfg;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
 // PostgreSQL returns int8 (COUNT, bigint columns) as strings; every value we keep there fits a JS number.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -44,7 +65,7 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   const file = join(opts.dataDir, opts.fileName ?? 'kefu.sqlite');
   const sqlite = new BetterSqlite3(file);
   applySqlitePragmas(sqlite, opts.sqliteSynchronous ?? 'NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', file, sqlite, close: () => db.destroy() };
 }
 

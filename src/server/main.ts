@@ -61,7 +61,10 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(housekeeping);
-        await app.close();
+        // Node closes only the connections idle at the start of close(); keep-alive connections that
+        // were busy would otherwise hold the exit for the 72 s keep-alive timeout.
+        const reap = setInterval(() => app.server.closeIdleConnections(), 100);
+        await app.close().finally(() => clearInterval(reap));
         await sealer.stop();
         await handle.close();
       })()),

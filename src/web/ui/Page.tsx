@@ -1,4 +1,5 @@
-import { Card, Flex, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Typography } from 'antd';
 import type { ReactNode } from 'react';
 
 /** A page: its title (an h1 for tests and screen readers), actions on the right, the content in a card. */
@@ -13,5 +14,14 @@ export function Page({ title, extra, children, testId }: { title: string; extra?
       </Flex>
       <Card>{children}</Card>
     </div>
+  );
+}
+
+/** The page's primary "create" action (in `extra`). */
+export function CreateButton({ testId, onClick, children }: { testId: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <Button type="primary" icon={<PlusOutlined />} onClick={onClick} data-testid={testId}>
+      {children}
+    </Button>
   );
 }

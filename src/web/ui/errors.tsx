@@ -1,5 +1,5 @@
 import { Alert, App, type FormInstance } from 'antd';
-import { useCallback, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorText, type FieldError } from '../api.ts';
 import { i18n } from '../i18n/index.ts';
@@ -17,30 +17,46 @@ export function fieldPath(field: string): (string | number)[] {
 }
 
 /**
- * Shows an API failure on a form: each `errors[].field` under its form field (when the form has
- * one), the problem's title and any other field errors in an alert above the buttons.
+ * A form's submit (antd `onFinish`): clears the last failure, reports busy while `action` runs, and
+ * shows a failure on the form: each `errors[].field` under its form field (when one of
+ * `knownFields`), the problem's title and any other field errors in `alert` above the buttons.
+ * With `onConflict`, a version conflict is a toast instead, then `onConflict` (close, show the data as it is now).
  */
-export function useFormErrors(form: FormInstance, knownFields: readonly string[]) {
-  const known = useRef(knownFields);
-  known.current = knownFields;
+export function useFormSubmit<V>(
+  form: FormInstance<V>,
+  knownFields: readonly string[],
+  action: (values: V) => Promise<void>,
+  opts: { setBusy: (busy: boolean) => void; onConflict?: () => void },
+) {
+  const notify = useNotify();
   const [shown, setShown] = useState<Shown | null>(null);
-
-  const fail = useCallback(
-    (err: unknown) => {
-      if (!(err instanceof ApiError)) {
-        setShown({ title: errorText(err), rest: [], requestId: null });
-        return;
-      }
-      const mapped = err.fieldErrors.filter((e) => known.current.includes(e.field.split('.')[0]));
-      form.setFields(mapped.map((e) => ({ name: fieldPath(e.field), errors: [e.message] })));
-      // The request id helps the operator find a server failure in the log; a refused input needs none.
-      setShown({ title: err.title, rest: err.fieldErrors.filter((e) => !mapped.includes(e)), requestId: err.status >= 500 ? err.requestId : null });
-    },
-    [form],
-  );
   const clear = useCallback(() => setShown(null), []);
+
+  const fail = (err: unknown) => {
+    if (!(err instanceof ApiError)) {
+      setShown({ title: errorText(err), rest: [], requestId: null });
+      return;
+    }
+    const mapped = err.fieldErrors.filter((e) => knownFields.includes(e.field.split('.')[0]));
+    (form as FormInstance).setFields(mapped.map((e) => ({ name: fieldPath(e.field), errors: [e.message] })));
+    // The request id helps the operator find a server failure in the log; a refused input needs none.
+    setShown({ title: err.title, rest: err.fieldErrors.filter((e) => !mapped.includes(e)), requestId: err.status >= 500 ? err.requestId : null });
+  };
+
+  const onFinish = async (values: V) => {
+    clear();
+    opts.setBusy(true);
+    try {
+      await action(values);
+    } catch (err) {
+      if (opts.onConflict && err instanceof ApiError && err.code === 'VERSION_CONFLICT') notify.fail(err, opts.onConflict);
+      else fail(err);
+    } finally {
+      opts.setBusy(false);
+    }
+  };
   const alert: ReactNode = shown ? <ErrorAlert title={shown.title} rest={shown.rest} requestId={shown.requestId} /> : null;
-  return { fail, clear, alert };
+  return { onFinish, clear, alert };
 }
 
 export function ErrorAlert({ title, rest = [], requestId = null }: { title: string; rest?: FieldError[]; requestId?: string | null }) {
@@ -64,21 +80,39 @@ export const tid = (id: string): DataAttrs => ({ 'data-testid': id });
 /** The same for a table row (`onRow`), whose props are typed as HTML attributes. */
 export const rowTid = (id: string): HTMLAttributes<HTMLElement> & DataAttrs => ({ 'data-testid': id });
 
-/** Success and failure toasts; a version conflict reloads the data it was about. Stable across language changes. */
+/**
+ * Success and failure toasts; a version conflict reloads the data it was about. Stable across language changes.
+ * `run` awaits one request: on success its toast (when given), on failure the failure toast; true when it succeeded.
+ */
 export function useNotify() {
   const { message } = App.useApp();
-  return useMemo(
-    () => ({
-      ok: (text: string) => void message.success(text),
-      fail: (err: unknown, reload?: () => void) => {
-        if (err instanceof ApiError && err.code === 'VERSION_CONFLICT' && reload) {
-          void message.warning(`${err.title} — ${i18n.t('common.reloaded')}`);
-          reload();
-          return;
-        }
-        void message.error(errorText(err));
-      },
-    }),
-    [message],
-  );
+  return useMemo(() => {
+    const ok = (text: string) => void message.success(text);
+    const fail = (err: unknown, reload?: () => void) => {
+      if (err instanceof ApiError && err.code === 'VERSION_CONFLICT' && reload) {
+        void message.warning(`${err.title} — ${i18n.t('common.reloaded')}`);
+        reload();
+        return;
+      }
+      void message.error(errorText(err));
+    };
+    const run = async (request: Promise<unknown>, okText?: string, reload?: () => void): Promise<boolean> => {
+      try {
+        await request;
+      } catch (err) {
+        fail(err, reload);
+        return false;
+      }
+      if (okText) ok(okText);
+      return true;
+    };
+    return { ok, fail, run };
+  }, [message]);
 }
+
+/** The OK and Cancel of a confirmation (Popconfirm props or modal.confirm options); OK is `confirm-ok` for the tests. */
+export const confirmButtons = (danger = false) => ({
+  okText: i18n.t('common.ok'),
+  cancelText: i18n.t('common.cancel'),
+  okButtonProps: { danger, ...tid('confirm-ok') },
+});

@@ -1,22 +1,24 @@
 import { SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Flex, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, DatePicker, Flex, Select, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../../../contracts/api.ts';
 import { builtInRoles } from '../../../contracts/permissions.ts';
 import { auditApi, type AuditFilter, type VerifyResult } from '../../endpoints.ts';
 import { currentLanguage } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
-import { rowTid, useNotify } from '../../ui/errors.tsx';
+import { CursorTable, filterProps } from '../../ui/DataTable.tsx';
+import { useNotify } from '../../ui/errors.tsx';
 import { formatTime, isoWithOffset } from '../../ui/format.ts';
 import { Page } from '../../ui/Page.tsx';
+import { useCursorList } from '../../ui/useCursorList.ts';
 import { useOrgUnits } from '../org/orgTree.ts';
 import { useRoles } from '../users/roles.ts';
 import { ActorSelect } from './ActorSelect.tsx';
 import { AUDIT_ACTIONS, AuditChanges, ENTITY_TYPES, actionLabel, entityTypeLabel } from './AuditChanges.tsx';
 
-const PAGE = 50;
+const fetchPage = (f: AuditFilter, cursor?: string) => auditApi.list({ ...f, cursor, limit: 50 });
 type Range = [Dayjs | null, Dayjs | null] | null;
 
 /** The audit trail in the reader's scope: filters, expandable changes, load more, and the chain check. */
@@ -30,31 +32,9 @@ export function AuditPage() {
 
   const [filter, setFilter] = useState<AuditFilter>({});
   const [range, setRange] = useState<Range>(null);
-  const [items, setItems] = useState<AuditEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const list = useCursorList(fetchPage, filter);
   const [verifying, setVerifying] = useState(false);
   const [verified, setVerified] = useState<VerifyResult | null>(null);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (f: AuditFilter, after?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await auditApi.list({ ...f, cursor: after, limit: PAGE });
-        if (mine !== seq.current) return;
-        setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (err) {
-        notify.fail(err);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
-    [notify],
-  );
-  useEffect(() => void load(filter), [load, filter]);
 
   // Only a reader of the whole tree (audit:read granted at a top-level unit) may check the chain.
   const canVerify = useMemo(() => {
@@ -67,13 +47,8 @@ export function AuditPage() {
 
   const verify = async () => {
     setVerifying(true);
-    try {
-      setVerified(await auditApi.verify());
-    } catch (err) {
-      notify.fail(err);
-    } finally {
-      setVerifying(false);
-    }
+    await notify.run(auditApi.verify().then(setVerified));
+    setVerifying(false);
   };
 
   const onRange = (r: Range) => {
@@ -150,21 +125,15 @@ export function AuditPage() {
       )}
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <Select<string>
-          allowClear
+          {...filterProps(t('audit.action'), 200)}
           showSearch={{ optionFilterProp: 'label' }}
-          placeholder={t('audit.action')}
-          aria-label={t('audit.action')}
-          style={{ width: 200 }}
           value={filter.action}
           onChange={(action) => setFilter((f) => ({ ...f, action }))}
           options={AUDIT_ACTIONS.map((a) => ({ value: a, label: actionLabel(t, a) }))}
           data-testid="audit-action-filter"
         />
         <Select<string>
-          allowClear
-          placeholder={t('audit.entityType')}
-          aria-label={t('audit.entityType')}
-          style={{ width: 160 }}
+          {...filterProps(t('audit.entityType'), 160)}
           value={filter.entityType}
           onChange={(entityType) => setFilter((f) => ({ ...f, entityType }))}
           options={ENTITY_TYPES.map((e) => ({ value: e, label: entityTypeLabel(t, e) }))}
@@ -179,27 +148,14 @@ export function AuditPage() {
           data-testid="audit-range"
         />
       </Flex>
-      <Table<AuditEntry>
-        rowKey="id"
+      <CursorTable<AuditEntry>
+        list={list}
+        loadMoreTestId="audit-load-more"
         columns={columns}
-        dataSource={items}
-        loading={loading}
-        pagination={false}
-        size="middle"
         locale={{ emptyText: t('audit.empty') }}
-        onRow={(e) => rowTid(`audit-row-${e.action}`)}
+        rowTestId={(e) => `audit-row-${e.action}`}
         expandable={{ expandedRowRender: (e) => <AuditChanges entry={e} units={org.byId} />, expandRowByClick: true }}
       />
-      <Flex justify="center" align="center" gap={12} style={{ marginTop: 16 }}>
-        <Typography.Text type="secondary">{t('common.shownItems', { count: items.length })}</Typography.Text>
-        {cursor ? (
-          <Button onClick={() => void load(filter, cursor)} loading={loading} data-testid="audit-load-more">
-            {t('common.loadMore')}
-          </Button>
-        ) : (
-          items.length > 0 && <Typography.Text type="secondary">{t('common.allLoaded')}</Typography.Text>
-        )}
-      </Flex>
     </Page>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { authApi } from '../../endpoints.ts';
 import { useSession } from '../../session.tsx';
-import { useFormErrors, useNotify } from '../../ui/errors.tsx';
+import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { FullPageSpin } from '../../ui/guards.tsx';
 import { Page } from '../../ui/Page.tsx';
 import { AuthFrame } from './LoginPage.tsx';
@@ -18,26 +18,18 @@ interface PasswordValues {
 function PasswordForm({ onDone }: { onDone: () => void | Promise<void> }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<PasswordValues>();
-  const { fail, clear, alert } = useFormErrors(form, ['currentPassword', 'newPassword']);
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
 
-  const submit = async (v: PasswordValues) => {
-    clear();
-    setBusy(true);
-    try {
-      await authApi.changePassword(v.currentPassword, v.newPassword);
-      notify.ok(t('password.success'));
-      await onDone();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
+  const change = async (v: PasswordValues) => {
+    await authApi.changePassword(v.currentPassword, v.newPassword);
+    notify.ok(t('password.success'));
+    await onDone();
   };
+  const { onFinish, alert } = useFormSubmit(form, ['currentPassword', 'newPassword'], change, { setBusy });
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} name="password" style={{ maxWidth: 420 }}>
+    <Form form={form} layout="vertical" onFinish={onFinish} name="password" style={{ maxWidth: 420 }}>
       <Form.Item name="currentPassword" label={t('password.current')} rules={[{ required: true, message: t('common.required') }]}>
         <Input.Password autoComplete="current-password" data-testid="password-current" />
       </Form.Item>

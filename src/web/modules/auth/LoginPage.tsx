@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useSession } from '../../session.tsx';
-import { useFormErrors } from '../../ui/errors.tsx';
+import { useFormSubmit } from '../../ui/errors.tsx';
 import { FullPageSpin } from '../../ui/guards.tsx';
 import { LanguageSwitch } from '../../ui/LanguageSwitch.tsx';
 
@@ -50,30 +50,25 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [form] = Form.useForm<LoginValues>();
-  const { fail, clear, alert } = useFormErrors(form, ['username', 'password']);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
-
-  if (loading) return <FullPageSpin />;
-  if (me && !busy) return <Navigate to={me.user.mustChangePassword ? '/change-password' : next} replace />;
-
-  const submit = async (v: LoginValues) => {
-    clear();
-    setBusy(true);
+  const signIn = async (v: LoginValues) => {
     try {
       const m = await login(v.username.trim(), v.password);
       navigate(m.user.mustChangePassword ? '/change-password' : next, { replace: true });
     } catch (err) {
-      fail(err);
       form.setFieldValue('password', '');
-    } finally {
-      setBusy(false);
+      throw err;
     }
   };
+  const { onFinish, clear, alert } = useFormSubmit(form, ['username', 'password'], signIn, { setBusy });
+
+  if (loading) return <FullPageSpin />;
+  if (me && !busy) return <Navigate to={me.user.mustChangePassword ? '/change-password' : next} replace />;
 
   return (
     <AuthFrame title={t('login.title')}>
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} name="login" onValuesChange={clear}>
+      <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} name="login" onValuesChange={clear}>
         <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
           <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" size="large" />
         </Form.Item>

@@ -1,15 +1,14 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Checkbox, Form, Input, InputNumber, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiToken } from '../../../contracts/api.ts';
 import { authApi } from '../../endpoints.ts';
-import { tid, useFormErrors, useNotify } from '../../ui/errors.tsx';
+import { DataTable, RowAction } from '../../ui/DataTable.tsx';
+import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { formatTime } from '../../ui/format.ts';
-import { FormModal } from '../../ui/FormModal.tsx';
+import { FormModal } from '../../ui/FormOverlay.tsx';
 import { OneTimeSecretModal } from '../../ui/OneTimeSecret.tsx';
-import { Page } from '../../ui/Page.tsx';
-import { useOpening } from '../../ui/useOpening.ts';
+import { CreateButton, Page } from '../../ui/Page.tsx';
 
 type TokenStatus = 'active' | 'revoked' | 'expired';
 const statusOf = (tk: ApiToken): TokenStatus => (tk.revokedAt ? 'revoked' : tk.expiresAt && new Date(tk.expiresAt) <= new Date() ? 'expired' : 'active');
@@ -24,19 +23,16 @@ interface CreateValues {
 /** `opening` is a new object at every opening (the form then starts empty), null when closed. */
 function CreateTokenModal({ opening, onClose, onCreated }: { opening: object | null; onClose: () => void; onCreated: (token: string) => void }) {
   const { t } = useTranslation();
-  const { key } = useOpening(opening);
-  const [busy, setBusy] = useState(false);
   return (
     <FormModal
-      open={opening !== null}
-      title={t('tokens.createTitle')}
+      opening={opening}
+      title={() => t('tokens.createTitle')}
       formId="token-form"
       okText={t('common.create')}
-      busy={busy}
-      okTestId="token-create-submit"
+      submitTestId="token-create-submit"
       onClose={onClose}
     >
-      <CreateTokenForm key={key} onCreated={onCreated} setBusy={setBusy} />
+      {(_, setBusy) => <CreateTokenForm onCreated={onCreated} setBusy={setBusy} />}
     </FormModal>
   );
 }
@@ -44,24 +40,16 @@ function CreateTokenModal({ opening, onClose, onCreated }: { opening: object | n
 function CreateTokenForm({ onCreated, setBusy }: { onCreated: (token: string) => void; setBusy: (busy: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CreateValues>();
-  const { fail, clear, alert } = useFormErrors(form, ['name', 'expiresInDays']);
   const noExpiry = Form.useWatch('noExpiry', form);
 
-  const submit = async (v: CreateValues) => {
-    clear();
-    setBusy(true);
-    try {
-      const created = await authApi.createToken(v.name.trim(), v.noExpiry ? null : (v.expiresInDays ?? 365));
-      onCreated(created.token);
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
+  const create = async (v: CreateValues) => {
+    const created = await authApi.createToken(v.name.trim(), v.noExpiry ? null : (v.expiresInDays ?? 365));
+    onCreated(created.token);
   };
+  const { onFinish, alert } = useFormSubmit(form, ['name', 'expiresInDays'], create, { setBusy });
 
   return (
-    <Form form={form} id="token-form" noValidate layout="vertical" onFinish={submit} initialValues={{ expiresInDays: 365, noExpiry: false }} name="token">
+    <Form form={form} id="token-form" noValidate layout="vertical" onFinish={onFinish} initialValues={{ expiresInDays: 365, noExpiry: false }} name="token">
       <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
         <Input maxLength={64} data-testid="token-name" />
       </Form.Item>
@@ -89,24 +77,13 @@ export function TokensPage() {
 
   const load = useCallback(async () => {
     setLoading(true);
-    try {
-      setTokens(await authApi.tokens());
-    } catch (err) {
-      notify.fail(err);
-    } finally {
-      setLoading(false);
-    }
+    await notify.run(authApi.tokens().then(setTokens));
+    setLoading(false);
   }, [notify]);
   useEffect(() => void load(), [load]);
 
   const revoke = async (tk: ApiToken) => {
-    try {
-      await authApi.revokeToken(tk.id);
-      notify.ok(t('tokens.revoked'));
-      await load();
-    } catch (err) {
-      notify.fail(err);
-    }
+    if (await notify.run(authApi.revokeToken(tk.id), t('tokens.revoked'))) await load();
   };
 
   const columns: TableColumnsType<ApiToken> = [
@@ -129,11 +106,9 @@ export function TokensPage() {
       key: 'actions',
       render: (_, tk) =>
         statusOf(tk) === 'active' ? (
-          <Popconfirm title={t('tokens.revokeConfirm', { name: tk.name })} onConfirm={() => revoke(tk)} okText={t('common.ok')} cancelText={t('common.cancel')} okButtonProps={tid('confirm-ok')}>
-            <Button danger size="small" data-testid="token-revoke">
-              {t('tokens.revoke')}
-            </Button>
-          </Popconfirm>
+          <RowAction type="default" danger confirm={t('tokens.revokeConfirm', { name: tk.name })} onClick={() => revoke(tk)} testId="token-revoke">
+            {t('tokens.revoke')}
+          </RowAction>
         ) : null,
     },
   ];
@@ -143,13 +118,13 @@ export function TokensPage() {
       title={t('tokens.title')}
       testId="tokens-page"
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating({})} data-testid="token-create">
+        <CreateButton onClick={() => setCreating({})} testId="token-create">
           {t('tokens.create')}
-        </Button>
+        </CreateButton>
       }
     >
       <Typography.Paragraph type="secondary">{t('tokens.intro')}</Typography.Paragraph>
-      <Table rowKey="id" columns={columns} dataSource={tokens} loading={loading} pagination={false} locale={{ emptyText: t('tokens.empty') }} />
+      <DataTable<ApiToken> columns={columns} dataSource={tokens} loading={loading} locale={{ emptyText: t('tokens.empty') }} />
       <CreateTokenModal
         opening={creating}
         onClose={() => setCreating(null)}

@@ -1,12 +1,10 @@
 import { Form, Input, Select, TreeSelect } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgUnit } from '../../../contracts/api.ts';
-import { ApiError } from '../../api.ts';
 import { orgApi, type UnitKind } from '../../endpoints.ts';
-import { useFormErrors, useNotify } from '../../ui/errors.tsx';
-import { FormDrawer } from '../../ui/FormDrawer.tsx';
-import { useOpening } from '../../ui/useOpening.ts';
+import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
+import { FormDrawer } from '../../ui/FormOverlay.tsx';
 import { kindRank, kindsUnder, unitOptions, type UnitTreeNode } from './orgTree.ts';
 
 /** What the drawer does: create a unit (under a parent, or at the top), or edit/move one. */
@@ -31,24 +29,22 @@ interface DrawerProps {
   tree: UnitTreeNode[];
   byId: Map<string, OrgUnit>;
   onClose: () => void;
+  /** After saving, or a version conflict: close and show the tree as it is now. */
   onSaved: () => void;
 }
 
 export function OrgUnitDrawer(props: DrawerProps) {
   const { t } = useTranslation();
-  const { shown, key } = useOpening(props.edit);
-  const [busy, setBusy] = useState(false);
   return (
     <FormDrawer
-      open={props.edit !== null}
-      title={shown?.mode === 'edit' ? t('org.editTitle') : t('org.createTitle')}
+      opening={props.edit}
+      title={(e) => (e.mode === 'edit' ? t('org.editTitle') : t('org.createTitle'))}
       size={480}
       formId="unit-form"
-      busy={busy}
-      saveTestId="unit-save"
+      submitTestId="unit-save"
       onClose={props.onClose}
     >
-      {shown && <UnitForm key={key} {...props} edit={shown} setBusy={setBusy} />}
+      {(edit, setBusy) => <UnitForm {...props} edit={edit} setBusy={setBusy} />}
     </FormDrawer>
   );
 }
@@ -58,7 +54,6 @@ function UnitForm(props: DrawerProps & { edit: UnitEdit; setBusy: (busy: boolean
   const { t } = useTranslation();
   const notify = useNotify();
   const [form] = Form.useForm<UnitValues>();
-  const { fail, clear, alert } = useFormErrors(form, ['parentId', 'kind', 'name', 'code', 'timeZone']);
   const parentId = Form.useWatch('parentId', form) ?? null;
   const editing = edit?.mode === 'edit' ? edit.unit : null;
 
@@ -87,35 +82,26 @@ function UnitForm(props: DrawerProps & { edit: UnitEdit; setBusy: (busy: boolean
     [tree, editing],
   );
 
-  const submit = async (v: UnitValues) => {
-    clear();
-    setBusy(true);
-    try {
-      if (!editing) {
-        await orgApi.create({ parentId: v.parentId ?? null, kind: v.kind, name: v.name.trim(), code: v.code.trim(), timeZone: v.timeZone });
-        notify.ok(t('org.created'));
-      } else {
-        await orgApi.update(editing.id, {
-          version: editing.version,
-          ...(v.name.trim() !== editing.name ? { name: v.name.trim() } : {}),
-          ...(v.code.trim() !== editing.code ? { code: v.code.trim() } : {}),
-          ...(v.timeZone !== editing.timeZone ? { timeZone: v.timeZone } : {}),
-          ...(v.parentId && v.parentId !== editing.parentId ? { parentId: v.parentId } : {}),
-        });
-        notify.ok(t('org.updated'));
-      }
-      props.onSaved();
-    } catch (err) {
-      // Someone changed the unit meanwhile: say so, close, and show the tree as it is now.
-      if (err instanceof ApiError && err.code === 'VERSION_CONFLICT') notify.fail(err, props.onSaved);
-      else fail(err);
-    } finally {
-      setBusy(false);
+  const save = async (v: UnitValues) => {
+    if (!editing) {
+      await orgApi.create({ parentId: v.parentId ?? null, kind: v.kind, name: v.name.trim(), code: v.code.trim(), timeZone: v.timeZone });
+      notify.ok(t('org.created'));
+    } else {
+      await orgApi.update(editing.id, {
+        version: editing.version,
+        ...(v.name.trim() !== editing.name ? { name: v.name.trim() } : {}),
+        ...(v.code.trim() !== editing.code ? { code: v.code.trim() } : {}),
+        ...(v.timeZone !== editing.timeZone ? { timeZone: v.timeZone } : {}),
+        ...(v.parentId && v.parentId !== editing.parentId ? { parentId: v.parentId } : {}),
+      });
+      notify.ok(t('org.updated'));
     }
+    props.onSaved();
   };
+  const { onFinish, alert } = useFormSubmit(form, ['parentId', 'kind', 'name', 'code', 'timeZone'], save, { setBusy, onConflict: props.onSaved });
 
   return (
-    <Form form={form} id="unit-form" noValidate layout="vertical" onFinish={submit} name="unit" initialValues={initialValues}>
+    <Form form={form} id="unit-form" noValidate layout="vertical" onFinish={onFinish} name="unit" initialValues={initialValues}>
       <Form.Item name="parentId" label={t('org.parent')} extra={editing ? t('org.parentHelp') : undefined}>
         <TreeSelect
           treeData={parentOptions}

@@ -1,13 +1,13 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgUnit } from '../../../contracts/api.ts';
-import { errorText } from '../../api.ts';
 import { orgApi, type UnitKind } from '../../endpoints.ts';
 import { useSession } from '../../session.tsx';
-import { rowTid, tid, useNotify } from '../../ui/errors.tsx';
-import { Page } from '../../ui/Page.tsx';
+import { DataTable, RowAction } from '../../ui/DataTable.tsx';
+import { useNotify } from '../../ui/errors.tsx';
+import { CreateButton, Page } from '../../ui/Page.tsx';
 import { OrgUnitDrawer, type UnitEdit } from './OrgUnitDrawer.tsx';
 import { useOrgUnits, type UnitTreeNode } from './orgTree.ts';
 
@@ -31,12 +31,7 @@ export function OrgUnitsPage() {
   const expanded = useMemo(() => units.filter((u) => !collapsed.has(u.id)).map((u) => u.id), [units, collapsed]);
 
   const remove = async (u: OrgUnit) => {
-    try {
-      await orgApi.remove(u.id);
-      notify.ok(t('org.deleted'));
-    } catch (err) {
-      notify.fail(err);
-    }
+    await notify.run(orgApi.remove(u.id), t('org.deleted'));
     await reload();
   };
 
@@ -57,18 +52,16 @@ export function OrgUnitsPage() {
             render: (_: unknown, u: UnitRow) => (
               <Space size="small" wrap>
                 {u.kind !== 'team' && (
-                  <Button size="small" type="link" icon={<PlusOutlined />} onClick={() => setEdit({ mode: 'create', parentId: u.id })} data-testid="unit-add-child">
+                  <RowAction icon={<PlusOutlined />} onClick={() => setEdit({ mode: 'create', parentId: u.id })} testId="unit-add-child">
                     {t('org.addChild')}
-                  </Button>
+                  </RowAction>
                 )}
-                <Button size="small" type="link" icon={<EditOutlined />} onClick={() => setEdit({ mode: 'edit', unit: u })} data-testid="unit-edit">
+                <RowAction icon={<EditOutlined />} onClick={() => setEdit({ mode: 'edit', unit: u })} testId="unit-edit">
                   {t('common.edit')}
-                </Button>
-                <Popconfirm title={t('org.deleteConfirm', { name: u.name })} onConfirm={() => remove(u)} okText={t('common.ok')} cancelText={t('common.cancel')} okButtonProps={tid('confirm-ok')}>
-                  <Button size="small" type="link" danger icon={<DeleteOutlined />} data-testid="unit-delete">
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                </RowAction>
+                <RowAction danger icon={<DeleteOutlined />} confirm={t('org.deleteConfirm', { name: u.name })} onClick={() => remove(u)} testId="unit-delete">
+                  {t('common.delete')}
+                </RowAction>
               </Space>
             ),
           },
@@ -86,23 +79,20 @@ export function OrgUnitsPage() {
             {t('common.refresh')}
           </Button>
           {manage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEdit({ mode: 'create', parentId: null })} data-testid="unit-create-root">
+            <CreateButton onClick={() => setEdit({ mode: 'create', parentId: null })} testId="unit-create-root">
               {t('org.createRoot')}
-            </Button>
+            </CreateButton>
           )}
         </Space>
       }
     >
-      {error ? <Alert type="error" showIcon title={errorText(error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<UnitRow>
-        rowKey="id"
+      <DataTable<UnitRow>
+        error={error}
         columns={columns}
         dataSource={rows}
         loading={loading}
-        pagination={false}
-        size="middle"
         locale={{ emptyText: t('org.empty') }}
-        onRow={(u) => rowTid(`unit-row-${u.code}`)}
+        rowTestId={(u) => `unit-row-${u.code}`}
         expandable={{
           expandedRowKeys: expanded,
           onExpand: (open, u) =>

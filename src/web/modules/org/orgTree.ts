@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { OrgUnit } from '../../../contracts/api.ts';
 import { orgApi, type UnitKind } from '../../endpoints.ts';
 import { byName } from '../../ui/format.ts';
+import { useLoaded } from '../../ui/useLoaded.ts';
 
 /** The flat unit list as a tree, children in zh-CN name order; units whose parent is out of scope become roots. */
 export interface UnitTreeNode {
@@ -54,24 +55,7 @@ export function unitOptions(tree: UnitTreeNode[], disabled: (u: OrgUnit) => bool
 
 /** The units in the person's org:read scope, with the tree and a lookup by id. */
 export function useOrgUnits(enabled = true) {
-  const [units, setUnits] = useState<OrgUnit[]>([]);
-  const [loading, setLoading] = useState(enabled);
-  const [error, setError] = useState<unknown>(null);
-
-  const reload = useCallback(async () => {
-    if (!enabled) return;
-    setLoading(true);
-    try {
-      setUnits(await orgApi.list());
-      setError(null);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [enabled]);
-  useEffect(() => void reload(), [reload]);
-
+  const { data: units, loading, error, reload } = useLoaded(orgApi.list, [], enabled);
   const tree = useMemo(() => buildTree(units), [units]);
   const byId = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
   return { units, tree, byId, loading, error, reload };

@@ -1,13 +1,11 @@
 import { Alert, Flex, Form, Input } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../contracts/api.ts';
-import { ApiError } from '../../api.ts';
 import { rolesApi, type RoleInput } from '../../endpoints.ts';
 import { currentLanguage } from '../../i18n/index.ts';
-import { useFormErrors, useNotify } from '../../ui/errors.tsx';
-import { FormDrawer } from '../../ui/FormDrawer.tsx';
-import { useOpening } from '../../ui/useOpening.ts';
+import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
+import { FormDrawer } from '../../ui/FormOverlay.tsx';
 import { PermissionPicker } from './PermissionPicker.tsx';
 import { roleName } from './roles.ts';
 
@@ -16,26 +14,23 @@ export type RoleEdit = { mode: 'create' } | { mode: 'edit'; role: Role };
 interface DrawerProps {
   edit: RoleEdit | null;
   onClose: () => void;
+  /** After saving, or a version conflict: close and show the list as it is now. */
   onSaved: () => void;
-  onConflict: () => void;
 }
 
 /** Create a role or change one (built-in roles keep their names). */
 export function RoleDrawer(props: DrawerProps) {
   const { t } = useTranslation();
-  const { shown, key } = useOpening(props.edit);
-  const [busy, setBusy] = useState(false);
   return (
     <FormDrawer
-      open={props.edit !== null}
-      title={shown?.mode === 'edit' ? t('roles.editTitle', { name: roleName(shown.role, currentLanguage()) }) : t('roles.createTitle')}
+      opening={props.edit}
+      title={(e) => (e.mode === 'edit' ? t('roles.editTitle', { name: roleName(e.role, currentLanguage()) }) : t('roles.createTitle'))}
       size={720}
       formId="role-form"
-      busy={busy}
-      saveTestId="role-save"
+      submitTestId="role-save"
       onClose={props.onClose}
     >
-      {shown && <RoleForm key={key} {...props} edit={shown} setBusy={setBusy} />}
+      {(edit, setBusy) => <RoleForm {...props} edit={edit} setBusy={setBusy} />}
     </FormDrawer>
   );
 }
@@ -45,7 +40,6 @@ function RoleForm(props: DrawerProps & { edit: RoleEdit; setBusy: (busy: boolean
   const { t } = useTranslation();
   const notify = useNotify();
   const [form] = Form.useForm<RoleInput>();
-  const { fail, clear, alert } = useFormErrors(form, ['key', 'nameZh', 'nameEn', 'description', 'permissions']);
   const editing = edit.mode === 'edit' ? edit.role : null;
   const initialValues = useMemo<Partial<RoleInput>>(
     () =>
@@ -69,27 +63,19 @@ function RoleForm(props: DrawerProps & { edit: RoleEdit; setBusy: (busy: boolean
     notify.ok(t('roles.updated'));
   };
 
-  const submit = async (v: RoleInput) => {
-    clear();
-    setBusy(true);
-    try {
-      if (editing) await update(editing, v);
-      else {
-        await rolesApi.create({ key: v.key.trim(), nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), description: (v.description ?? '').trim(), permissions: v.permissions });
-        notify.ok(t('roles.created'));
-      }
-      props.onSaved();
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'VERSION_CONFLICT') notify.fail(err, props.onConflict);
-      else fail(err);
-    } finally {
-      setBusy(false);
+  const save = async (v: RoleInput) => {
+    if (editing) await update(editing, v);
+    else {
+      await rolesApi.create({ key: v.key.trim(), nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), description: (v.description ?? '').trim(), permissions: v.permissions });
+      notify.ok(t('roles.created'));
     }
+    props.onSaved();
   };
+  const { onFinish, alert } = useFormSubmit(form, ['key', 'nameZh', 'nameEn', 'description', 'permissions'], save, { setBusy, onConflict: props.onSaved });
 
   const required = [{ required: true, whitespace: true, message: t('common.required') }];
   return (
-    <Form form={form} id="role-form" noValidate layout="vertical" onFinish={submit} initialValues={initialValues} name="role">
+    <Form form={form} id="role-form" noValidate layout="vertical" onFinish={onFinish} initialValues={initialValues} name="role">
       {editing?.builtIn && <Alert type="info" showIcon title={t('roles.builtInHint')} style={{ marginBottom: 16 }} />}
       <Form.Item name="key" label={t('roles.key')} extra={editing ? undefined : t('roles.keyHelp')} rules={required}>
         <Input disabled={!!editing} maxLength={40} data-testid="role-key" />

@@ -1,15 +1,15 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../contracts/api.ts';
-import { errorText } from '../../api.ts';
 import { rolesApi } from '../../endpoints.ts';
 import { currentLanguage } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
-import { rowTid, tid, useNotify } from '../../ui/errors.tsx';
+import { DataTable, RowAction } from '../../ui/DataTable.tsx';
+import { useNotify } from '../../ui/errors.tsx';
 import { byName } from '../../ui/format.ts';
-import { Page } from '../../ui/Page.tsx';
+import { CreateButton, Page } from '../../ui/Page.tsx';
 import { permissionLabel, permissionModules } from './PermissionPicker.tsx';
 import { RoleDrawer, type RoleEdit } from './RoleDrawer.tsx';
 import { roleName, useRoles } from './roles.ts';
@@ -49,12 +49,7 @@ export function RolesPage() {
   const manage = can('role:manage');
 
   const remove = async (r: Role) => {
-    try {
-      await rolesApi.remove(r.id);
-      notify.ok(t('roles.deleted'));
-    } catch (err) {
-      notify.fail(err);
-    }
+    await notify.run(rolesApi.remove(r.id), t('roles.deleted'));
     await reload();
   };
 
@@ -85,21 +80,13 @@ export function RolesPage() {
             key: 'actions',
             render: (_: unknown, r: Role) => (
               <Space size={0}>
-                <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEdit({ mode: 'edit', role: r })} data-testid="role-edit">
+                <RowAction icon={<EditOutlined />} onClick={() => setEdit({ mode: 'edit', role: r })} testId="role-edit">
                   {t('common.edit')}
-                </Button>
+                </RowAction>
                 {!r.builtIn && (
-                  <Popconfirm
-                    title={t('roles.deleteConfirm', { name: roleName(r, lang) })}
-                    onConfirm={() => remove(r)}
-                    okText={t('common.ok')}
-                    cancelText={t('common.cancel')}
-                    okButtonProps={tid('confirm-ok')}
-                  >
-                    <Button type="link" size="small" danger icon={<DeleteOutlined />} data-testid="role-delete">
-                      {t('common.delete')}
-                    </Button>
-                  </Popconfirm>
+                  <RowAction danger icon={<DeleteOutlined />} confirm={t('roles.deleteConfirm', { name: roleName(r, lang) })} onClick={() => remove(r)} testId="role-delete">
+                    {t('common.delete')}
+                  </RowAction>
                 )}
               </Space>
             ),
@@ -114,31 +101,24 @@ export function RolesPage() {
       testId="roles-page"
       extra={
         manage && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEdit({ mode: 'create' })} data-testid="role-create">
+          <CreateButton onClick={() => setEdit({ mode: 'create' })} testId="role-create">
             {t('roles.create')}
-          </Button>
+          </CreateButton>
         )
       }
     >
-      {error ? <Alert type="error" showIcon title={errorText(error)} style={{ marginBottom: 16 }} /> : null}
-      <Table<Role>
-        rowKey="id"
+      <DataTable<Role>
+        error={error}
         columns={columns}
         dataSource={roles}
         loading={loading}
-        pagination={false}
-        size="middle"
-        onRow={(r) => rowTid(`role-row-${r.key}`)}
+        rowTestId={(r) => `role-row-${r.key}`}
         expandable={{ expandedRowRender: (r) => <RolePermissions role={r} /> }}
       />
       <RoleDrawer
         edit={edit}
         onClose={() => setEdit(null)}
         onSaved={() => {
-          setEdit(null);
-          void reload();
-        }}
-        onConflict={() => {
           setEdit(null);
           void reload();
         }}

@@ -1,12 +1,10 @@
 import { Divider, Flex, Form, Input, TreeSelect } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role, User } from '../../../contracts/api.ts';
-import { ApiError } from '../../api.ts';
 import { usersApi, type GrantInput } from '../../endpoints.ts';
-import { useFormErrors, useNotify } from '../../ui/errors.tsx';
-import { FormDrawer } from '../../ui/FormDrawer.tsx';
-import { useOpening } from '../../ui/useOpening.ts';
+import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
+import { FormDrawer } from '../../ui/FormOverlay.tsx';
 import type { UnitOption } from '../org/orgTree.ts';
 import { GrantsFields } from './GrantsFields.tsx';
 
@@ -29,8 +27,8 @@ interface DrawerProps {
   units: UnitOption[];
   onClose: () => void;
   onCreated: (user: User, initialPassword: string | null) => void;
+  /** After an update, or a version conflict: close and show the list as it is now. */
   onUpdated: () => void;
-  onConflict: () => void;
 }
 
 const blankToNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
@@ -39,19 +37,16 @@ const KNOWN = ['username', 'displayName', 'phone', 'email', 'employeeNo', 'orgUn
 /** Create a person (with an optional password and grants) or edit one's details. */
 export function UserDrawer(props: DrawerProps) {
   const { t } = useTranslation();
-  const { shown, key } = useOpening(props.edit);
-  const [busy, setBusy] = useState(false);
   return (
     <FormDrawer
-      open={props.edit !== null}
-      title={shown?.mode === 'edit' ? t('users.editTitle', { name: shown.user.displayName }) : t('users.createTitle')}
+      opening={props.edit}
+      title={(e) => (e.mode === 'edit' ? t('users.editTitle', { name: e.user.displayName }) : t('users.createTitle'))}
       size={560}
       formId="user-form"
-      busy={busy}
-      saveTestId="user-save"
+      submitTestId="user-save"
       onClose={props.onClose}
     >
-      {shown && <UserForm key={key} {...props} edit={shown} setBusy={setBusy} />}
+      {(edit, setBusy) => <UserForm {...props} edit={edit} setBusy={setBusy} />}
     </FormDrawer>
   );
 }
@@ -61,7 +56,6 @@ function UserForm(props: DrawerProps & { edit: UserEdit; setBusy: (busy: boolean
   const { t } = useTranslation();
   const notify = useNotify();
   const [form] = Form.useForm<UserValues>();
-  const { fail, clear, alert } = useFormErrors(form, KNOWN);
   const editing = edit.mode === 'edit' ? edit.user : null;
 
   const initialValues = useMemo<Partial<UserValues>>(() => {
@@ -99,22 +93,14 @@ function UserForm(props: DrawerProps & { edit: UserEdit; setBusy: (busy: boolean
     props.onUpdated();
   };
 
-  const submit = async (v: UserValues) => {
-    clear();
-    setBusy(true);
-    try {
-      await (editing ? update(editing, v) : create(v));
-    } catch (err) {
-      if (editing && err instanceof ApiError && err.code === 'VERSION_CONFLICT') notify.fail(err, props.onConflict);
-      else fail(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onFinish, alert } = useFormSubmit(form, KNOWN, (v) => (editing ? update(editing, v) : create(v)), {
+    setBusy,
+    onConflict: editing ? props.onUpdated : undefined,
+  });
 
   const required = [{ required: true, whitespace: true, message: t('common.required') }];
   return (
-    <Form form={form} id="user-form" noValidate layout="vertical" onFinish={submit} name="user" initialValues={initialValues}>
+    <Form form={form} id="user-form" noValidate layout="vertical" onFinish={onFinish} name="user" initialValues={initialValues}>
       <Form.Item name="username" label={t('users.username')} extra={editing ? undefined : t('users.usernameHelp')} rules={required}>
         <Input disabled={!!editing} maxLength={64} autoComplete="off" data-testid="user-username" />
       </Form.Item>

@@ -1,15 +1,16 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Select, Space, Table, Tag, TreeSelect, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { App, Flex, Input, Select, Space, Tag, TreeSelect, Typography, type TableColumnsType } from 'antd';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../contracts/api.ts';
 import { usersApi, type UserStatus } from '../../endpoints.ts';
 import { currentLanguage } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
-import { rowTid, tid, useNotify } from '../../ui/errors.tsx';
+import { CursorTable, filterProps, RowAction } from '../../ui/DataTable.tsx';
+import { confirmButtons, useNotify } from '../../ui/errors.tsx';
 import { byName, formatTime } from '../../ui/format.ts';
 import { OneTimeSecretModal } from '../../ui/OneTimeSecret.tsx';
-import { Page } from '../../ui/Page.tsx';
+import { CreateButton, Page } from '../../ui/Page.tsx';
+import { useCursorList } from '../../ui/useCursorList.ts';
 import { unitOptions, useOrgUnits } from '../org/orgTree.ts';
 import { GrantsModal } from './GrantsModal.tsx';
 import { grantRoleName, useRoles } from './roles.ts';
@@ -20,7 +21,8 @@ interface Filters {
   orgUnitId?: string;
   status?: UserStatus;
 }
-const PAGE = 50;
+const fetchPage = (f: Filters, cursor?: string) =>
+  usersApi.list({ q: f.q.trim() || undefined, orgUnitId: f.orgUnitId, status: f.status, cursor, limit: 50 });
 
 /** Staff: search, filter by unit and status, load more by cursor; create, edit, grant roles, reset passwords, disable. */
 export function UsersPage() {
@@ -35,51 +37,21 @@ export function UsersPage() {
   const units = useMemo(() => unitOptions(org.tree), [org.tree]);
 
   const [filters, setFilters] = useState<Filters>({ q: '' });
-  const [items, setItems] = useState<User[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const list = useCursorList(fetchPage, filters);
+  const { reload } = list;
   const [edit, setEdit] = useState<UserEdit | null>(null);
   const [grantsFor, setGrantsFor] = useState<User | null>(null);
   const [secret, setSecret] = useState<{ user: User; password: string | null } | null>(null);
-  const seq = useRef(0);
-
-  /** The first page for the filters, or the next page after `after`. */
-  const load = useCallback(
-    async (f: Filters, after?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await usersApi.list({ q: f.q.trim() || undefined, orgUnitId: f.orgUnitId, status: f.status, cursor: after, limit: PAGE });
-        if (mine !== seq.current) return;
-        setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (err) {
-        notify.fail(err);
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
-    [notify],
-  );
-  useEffect(() => void load(filters), [load, filters]);
-  const reload = () => void load(filters);
 
   const toggleStatus = (u: User) => {
     const disable = u.status === 'active';
     modal.confirm({
       title: disable ? t('users.disable') : t('users.enable'),
       content: disable ? t('users.disableConfirm', { name: u.displayName }) : t('users.enableConfirm', { name: u.displayName }),
-      okText: t('common.ok'),
-      cancelText: t('common.cancel'),
-      okButtonProps: { danger: disable, ...tid('confirm-ok') },
+      ...confirmButtons(disable),
       onOk: async () => {
-        try {
-          await usersApi.update(u.id, { version: u.version, status: disable ? 'disabled' : 'active' });
-          notify.ok(disable ? t('users.disabled') : t('users.enabled'));
-          reload();
-        } catch (err) {
-          notify.fail(err, reload);
-        }
+        const status = disable ? 'disabled' : 'active';
+        if (await notify.run(usersApi.update(u.id, { version: u.version, status }), disable ? t('users.disabled') : t('users.enabled'), reload)) reload();
       },
     });
   };
@@ -88,18 +60,14 @@ export function UsersPage() {
     modal.confirm({
       title: t('users.resetPassword'),
       content: t('users.resetConfirm', { name: u.displayName }),
-      okText: t('common.ok'),
-      cancelText: t('common.cancel'),
-      okButtonProps: tid('confirm-ok'),
-      onOk: async () => {
-        try {
-          const r = await usersApi.resetPassword(u.id);
-          setSecret({ user: u, password: r.initialPassword });
-          reload();
-        } catch (err) {
-          notify.fail(err);
-        }
-      },
+      ...confirmButtons(),
+      onOk: () =>
+        notify.run(
+          usersApi.resetPassword(u.id).then((r) => {
+            setSecret({ user: u, password: r.initialPassword });
+            reload();
+          }),
+        ),
     });
 
   const columns: TableColumnsType<User> = [
@@ -145,19 +113,19 @@ export function UsersPage() {
             key: 'actions',
             render: (_: unknown, u: User) => (
               <Space size={0} wrap>
-                <Button type="link" size="small" onClick={() => setEdit({ mode: 'edit', user: u })} data-testid="user-edit">
+                <RowAction onClick={() => setEdit({ mode: 'edit', user: u })} testId="user-edit">
                   {t('common.edit')}
-                </Button>
-                <Button type="link" size="small" onClick={() => setGrantsFor(u)} data-testid="user-grants">
+                </RowAction>
+                <RowAction onClick={() => setGrantsFor(u)} testId="user-grants">
                   {t('users.grants')}
-                </Button>
-                <Button type="link" size="small" onClick={() => resetPassword(u)} data-testid="user-reset-password">
+                </RowAction>
+                <RowAction onClick={() => resetPassword(u)} testId="user-reset-password">
                   {t('users.resetPassword')}
-                </Button>
+                </RowAction>
                 {u.id !== me?.user.id && (
-                  <Button type="link" size="small" danger={u.status === 'active'} onClick={() => toggleStatus(u)} data-testid="user-toggle-status">
+                  <RowAction danger={u.status === 'active'} onClick={() => toggleStatus(u)} testId="user-toggle-status">
                     {u.status === 'active' ? t('users.disable') : t('users.enable')}
-                  </Button>
+                  </RowAction>
                 )}
               </Space>
             ),
@@ -172,28 +140,22 @@ export function UsersPage() {
       testId="users-page"
       extra={
         manage && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEdit({ mode: 'create' })} data-testid="user-create">
+          <CreateButton onClick={() => setEdit({ mode: 'create' })} testId="user-create">
             {t('users.create')}
-          </Button>
+          </CreateButton>
         )
       }
     >
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <Input.Search
-          allowClear
-          placeholder={t('users.searchPlaceholder')}
-          aria-label={t('users.searchPlaceholder')}
-          style={{ width: 300 }}
+          {...filterProps(t('users.searchPlaceholder'), 300)}
           onSearch={(q) => setFilters((f) => ({ ...f, q }))}
           enterButton={t('common.search')}
           data-testid="user-search"
         />
         {can('org:read') && (
           <TreeSelect
-            allowClear
-            placeholder={t('users.unitFilter')}
-            aria-label={t('users.unitFilter')}
-            style={{ width: 240 }}
+            {...filterProps(t('users.unitFilter'), 240)}
             treeData={units}
             treeDefaultExpandAll
             showSearch={{ treeNodeFilterProp: 'title' }}
@@ -203,37 +165,21 @@ export function UsersPage() {
           />
         )}
         <Select<UserStatus>
-          allowClear
-          placeholder={t('users.statusFilter')}
-          aria-label={t('users.statusFilter')}
-          style={{ width: 140 }}
+          {...filterProps(t('users.statusFilter'), 140)}
           value={filters.status}
           onChange={(status) => setFilters((f) => ({ ...f, status }))}
           options={(['active', 'disabled'] as const).map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))}
           data-testid="user-status-filter"
         />
       </Flex>
-      <Table<User>
-        rowKey="id"
+      <CursorTable<User>
+        list={list}
+        loadMoreTestId="user-load-more"
         columns={columns}
-        dataSource={items}
-        loading={loading}
-        pagination={false}
-        size="middle"
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('users.noneFound') }}
-        onRow={(u) => rowTid(`user-row-${u.username}`)}
+        rowTestId={(u) => `user-row-${u.username}`}
       />
-      <Flex justify="center" align="center" gap={12} style={{ marginTop: 16 }}>
-        <Typography.Text type="secondary">{t('common.shownItems', { count: items.length })}</Typography.Text>
-        {cursor ? (
-          <Button onClick={() => void load(filters, cursor)} loading={loading} data-testid="user-load-more">
-            {t('common.loadMore')}
-          </Button>
-        ) : (
-          items.length > 0 && <Typography.Text type="secondary">{t('common.allLoaded')}</Typography.Text>
-        )}
-      </Flex>
       <UserDrawer
         edit={edit}
         roles={roles}
@@ -248,10 +194,6 @@ export function UsersPage() {
           setEdit(null);
           reload();
         }}
-        onConflict={() => {
-          setEdit(null);
-          reload();
-        }}
       />
       <GrantsModal
         user={grantsFor}
@@ -259,10 +201,6 @@ export function UsersPage() {
         units={units}
         onClose={() => setGrantsFor(null)}
         onSaved={() => {
-          setGrantsFor(null);
-          reload();
-        }}
-        onConflict={() => {
           setGrantsFor(null);
           reload();
         }}

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Role, User } from '../../../contracts/api.ts';
 import { builtInRoles } from '../../../contracts/permissions.ts';
 import { rolesApi } from '../../endpoints.ts';
 import { pick, type Language } from '../../i18n/index.ts';
 import { byName } from '../../ui/format.ts';
+import { useLoaded } from '../../ui/useLoaded.ts';
 
 export const roleName = (r: Pick<Role, 'nameZh' | 'nameEn'>, lang: Language) => pick(r.nameZh, r.nameEn, lang);
 
@@ -17,22 +18,7 @@ export function grantRoleName(g: User['grants'][number], roles: Map<string, Role
 
 /** The roles (when the person may read them), sorted built-in first, then by name. */
 export function useRoles(enabled: boolean, lang: Language) {
-  const [roles, setRoles] = useState<Role[]>([]);
-  const [loading, setLoading] = useState(enabled);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(async () => {
-    if (!enabled) return;
-    setLoading(true);
-    try {
-      setRoles(await rolesApi.list());
-      setError(null);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoading(false);
-    }
-  }, [enabled]);
-  useEffect(() => void reload(), [reload]);
+  const { data: roles, loading, error, reload } = useLoaded(rolesApi.list, [], enabled);
   const sorted = useMemo(
     () => [...roles].sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || byName(roleName(a, lang), roleName(b, lang))),
     [roles, lang],

@@ -2,7 +2,9 @@
 // `npm test`: the whole suite. Unit, integration on SQLite and on PostgreSQL, and the console in Chromium.
 // Where PostgreSQL or Chromium is missing it says so and skips that half — except under CI, where both are required.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -36,7 +38,22 @@ if (existsSync(chromium)) {
 }
 
 for (const s of skipped) console.warn(`\n!! ${s}\n`);
-const args = ['node_modules/vitest/vitest.mjs', 'run', ...projects.flatMap((p) => ['--project', p]), ...process.argv.slice(2)];
+const report = join(mkdtempSync(join(tmpdir(), 'kefu-test-')), 'report.json');
+const args = [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  ...projects.flatMap((p) => ['--project', p]),
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, KEFU_TEST_PG_URL: pgUrl } });
 for (const s of skipped) console.warn(`!! ${s}`);
+// One plain closing line that any CI can read.
+if (existsSync(report)) {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`\nprojects: ${projects.join(', ')}`);
+  console.log(`Tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`);
+}
 process.exit(r.status ?? 1);

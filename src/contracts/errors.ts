@@ -25,6 +25,10 @@ export const errorMessages = {
   ROLE_IN_USE: { zh: '角色仍被授予员工，不能删除', en: 'The role is still granted to staff' },
   CANNOT_DISABLE_SELF: { zh: '不能停用自己的账号', en: 'You cannot disable your own account' },
   INTERNAL: { zh: '服务器内部错误', en: 'Internal server error' },
+  INVALID_TRANSITION: { zh: '工单当前状态不允许此操作', en: 'The work order cannot move to that status from its current one' },
+  TICKET_TAKEN: { zh: '该工单已被他人领取', en: 'Someone else has already taken this work order' },
+  CALLBACK_FINISHED: { zh: '该回访已结束', en: 'This callback is already finished' },
+  CUSTOMER_PHONE_TAKEN: { zh: '本单位已有使用该电话号码的客户', en: 'A customer of this company already has this phone number' },
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

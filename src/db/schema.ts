@@ -123,6 +123,120 @@ export interface AuditChainTable {
   last_hash: string;
 }
 
+export interface CustomerTable {
+  id: string;
+  /** The owning company (branch) unit. */
+  org_unit_id: string;
+  name: string;
+  /** Digits only, a leading + kept. */
+  phone: string | null;
+  email: string | null;
+  vip: number;
+  tier: 'strategic' | 'key' | 'ordinary';
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface TicketCategoryTable {
+  id: string;
+  parent_id: string | null;
+  name: string;
+  sort: number;
+}
+
+export interface TicketCounterTable {
+  /** The numbering scope: the company unit's id. */
+  scope: string;
+  /** The local day in the company's time zone, YYYYMMDD. */
+  day: string;
+  last: number;
+}
+
+export interface TicketTable {
+  id: string;
+  /** Human-readable, e.g. A-20261125-0001. */
+  number: string;
+  type: 'inquiry' | 'complaint' | 'repair' | 'request' | 'suggestion' | 'praise' | 'incident';
+  channel: 'phone' | 'walk_in' | 'email' | 'web' | 'chat' | 'letter' | 'app' | 'regulator';
+  subject: string;
+  description: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_phone: string | null;
+  category_id: string | null;
+  /** 0 low, 1 normal, 2 high, 3 urgent: an integer so that it sorts. */
+  priority: number;
+  /** Complaints only: 1 一类 (most serious), 2 二类, 3 三类. */
+  severity: number | null;
+  /** JSON array of strings. */
+  tags: string;
+  org_unit_id: string;
+  department_id: string | null;
+  assignee_id: string | null;
+  status: 'new' | 'assigned' | 'in_progress' | 'waiting_customer' | 'waiting_department' | 'resolved' | 'awaiting_callback' | 'closed';
+  /** The deadline of the current phase (the callback's now; the resolution limit once SLAs land); null when none. */
+  due_at: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  close_reason: string | null;
+  reopen_count: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface TicketEventTable {
+  id: string;
+  ticket_id: string;
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  actor_name: string;
+  kind: string;
+  /** JSON object. */
+  data: string;
+}
+
+export interface TicketMessageTable {
+  id: string;
+  ticket_id: string;
+  kind: 'reply' | 'note';
+  body: string;
+  author_id: string | null;
+  author_name: string;
+  created_at: string;
+}
+
+export interface CallbackTable {
+  id: string;
+  ticket_id: string;
+  due_at: string;
+  attempts: number;
+  max_attempts: number;
+  status: 'pending' | 'done' | 'unreachable' | 'cancelled';
+  /** JSON: { attempts: [{at, by, note}], reached?, solved?, satisfaction?, comment? }. */
+  outcome: string;
+  performed_by: string | null;
+  performed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  ticket_id: string | null;
+  kind: string;
+  /** Plain text, never HTML. */
+  text: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   users: UserTable;
@@ -134,5 +248,13 @@ export interface Database {
   audit_entries: AuditEntryTable;
   audit_subject_keys: AuditSubjectKeyTable;
   audit_chain: AuditChainTable;
+  customers: CustomerTable;
+  ticket_categories: TicketCategoryTable;
+  ticket_counters: TicketCounterTable;
+  tickets: TicketTable;
+  ticket_events: TicketEventTable;
+  ticket_messages: TicketMessageTable;
+  callbacks: CallbackTable;
+  notifications: NotificationTable;
 }
 

@@ -11,10 +11,26 @@ describe('branch scope across every route', () => {
   let w: World;
   let bUser: { id: string; version: number };
   let bAuditCount: number;
+  let bTicket: { id: string; version: number; number: string };
+  let bCallback: { id: string };
+  let bCustomer: { id: string };
+  let bNotification: { id: string };
   beforeAll(async () => {
     t = await createTestApp();
     w = await seedWorld(t);
     const managerB = await t.login('manager.b');
+    // Branch B's work: a work order assigned by the manager (which notifies the agent), one awaiting its callback, a customer.
+    const agentB = await t.login('agent.b');
+    const intake = { type: 'complaint', channel: 'phone', subject: '保险箱打不开证件被锁在里面', description: '保险箱里放着护照和现金，密码输了好几次都打不开。', severity: 2 };
+    const created = (await agentB.post('/api/tickets', intake)).json();
+    bTicket = (await managerB.post(`/api/tickets/${created.id}/assign`, { assigneeId: w.users.agentB.id, version: created.version })).json();
+    let done = (await agentB.post('/api/tickets', { ...intake, subject: '客房小冰箱不制冷', type: 'repair', severity: null })).json();
+    done = (await agentB.post(`/api/tickets/${done.id}/take`, { version: done.version })).json();
+    done = (await agentB.post(`/api/tickets/${done.id}/transitions`, { to: 'in_progress', version: done.version })).json();
+    await agentB.post(`/api/tickets/${done.id}/transitions`, { to: 'resolved', version: done.version });
+    bCallback = (await agentB.get('/api/callbacks')).json().items[0];
+    bCustomer = (await agentB.post('/api/customers', { name: '郑女士', phone: '13700000000' })).json();
+    bNotification = (await agentB.get('/api/notifications')).json().items[0];
     bUser = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
@@ -33,12 +49,27 @@ describe('branch scope across every route', () => {
     ['PATCH', `/api/org-units/${w.units.deptB.id}`, { version: 1, name: '被改了' }],
     ['DELETE', `/api/org-units/${w.units.deptB.id}`],
     ['POST', '/api/org-units', { parentId: w.units.branchB.id, kind: 'department', name: '冒名部', code: 'X-1' }],
+    ['GET', `/api/tickets/${bTicket.id}`],
+    ['PATCH', `/api/tickets/${bTicket.id}`, { version: bTicket.version, subject: '被改了' }],
+    ['GET', `/api/tickets/${bTicket.id}/timeline`],
+    ['POST', `/api/tickets/${bTicket.id}/transitions`, { to: 'in_progress', version: bTicket.version }],
+    ['POST', `/api/tickets/${bTicket.id}/assign`, { assigneeId: w.users.agentB.id, version: bTicket.version }],
+    ['POST', `/api/tickets/${bTicket.id}/take`, { version: bTicket.version }],
+    ['POST', `/api/tickets/${bTicket.id}/messages`, { kind: 'note', body: '越权备注 @agent.b' }],
+    ['POST', '/api/tickets', { type: 'inquiry', channel: 'phone', subject: '冒名登记', orgUnitId: w.units.deptB.id }],
+    ['POST', `/api/callbacks/${bCallback.id}/attempt`, { reached: false, note: '无人接听' }],
+    ['POST', `/api/callbacks/${bCallback.id}/complete`, { reached: true, solved: true, satisfaction: 5, comment: '' }],
+    ['GET', `/api/customers/${bCustomer.id}`],
+    ['POST', '/api/customers', { name: '冒名', orgUnitId: w.units.branchB.id }],
+    ['POST', `/api/notifications/${bNotification.id}/read`],
   ];
+  /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
+  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications']);
 
   it('covers every route that takes an id or a unit (a new route must be added here)', () => {
     const covered = new Set(attacks().map(([m, u]) => `${m} ${u.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`));
-    const scoped = t.routes.filter((r) => /users|org-units/.test(r.url)).map((r) => `${r.method} ${r.url}`);
-    for (const r of scoped.filter((r) => r !== 'GET /api/users' && r !== 'GET /api/org-units')) expect(covered, r).toContain(r);
+    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications/.test(r.url)).map((r) => `${r.method} ${r.url}`);
+    for (const r of scoped.filter((r) => !lists.has(r))) expect(covered, r).toContain(r);
   });
 
   for (const who of ['agent.a', 'lead.a', 'manager.a'] as const) {
@@ -51,9 +82,14 @@ describe('branch scope across every route', () => {
         if (who === 'manager.a') expect([403, 404], `${method} ${url}`).toContain(res.statusCode);
         if (who === 'manager.a' && method === 'GET') expect(res.statusCode, `${method} ${url}`).toBe(404);
       }
-      const after = (await (await t.login('manager.b')).get(`/api/users/${w.users.agentB.id}`)).json();
+      const managerB = await t.login('manager.b');
+      const after = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
       expect(after.displayName).toBe('卫客服');
       expect(after.version).toBe(bUser.version);
+      expect((await managerB.get(`/api/tickets/${bTicket.id}`)).json()).toMatchObject({ version: bTicket.version, subject: '保险箱打不开证件被锁在里面', status: 'assigned' });
+      expect((await managerB.get(`/api/tickets/${bTicket.id}/timeline`)).json()).toHaveLength(3);
+      expect((await managerB.get('/api/callbacks')).json().items[0]).toMatchObject({ id: bCallback.id, status: 'pending', attempts: 0 });
+      expect((await (await t.login('agent.b')).get('/api/notifications')).json().items).toMatchObject([{ id: bNotification.id, readAt: null }]);
     });
   }
 
@@ -72,6 +108,10 @@ describe('branch scope across every route', () => {
     const bIds = new Set([w.units.branchB.id, w.units.deptB.id]);
     expect(audit.filter((e: { orgUnitId: string }) => bIds.has(e.orgUnitId))).toEqual([]);
     expect(audit.filter((e: { orgUnitId: string | null }) => e.orgUnitId === null)).toEqual([]); // global entries are for the whole-tree readers
+    for (const url of ['/api/tickets?limit=100', `/api/tickets?q=${bTicket.number}`, '/api/callbacks?limit=100', '/api/customers?limit=100', '/api/customers/lookup?phone=137']) {
+      expect(JSON.stringify((await managerA.get(url)).json()), url).not.toMatch(new RegExp(`${bTicket.id}|${bCallback.id}|${bCustomer.id}`));
+    }
+    expect(Object.values((await managerA.get('/api/tickets/counts')).json())).toEqual([0, 0, 0, 0, 0, 0]);
     const byEntity = await managerA.get(`/api/audit?entityType=user&entityId=${w.users.agentB.id}`);
     expect(byEntity.json().items).toEqual([]);
     const managerB = await t.login('manager.b');

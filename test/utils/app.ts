@@ -148,3 +148,90 @@ export async function seedWorld(t: TestApp): Promise<World> {
   const u = (x: { id: string; path: string }) => ({ id: x.id, path: x.path });
   return { units: { group: u(group), branchA: u(branchA), deptA: u(deptA), teamA: u(teamA), branchB: u(branchB), deptB: u(deptB) }, users };
 }
+
+/**
+ * Real work orders from the shared corpus (/work/shared/data/workorders-zh.jsonl, hotel records),
+ * copied here so that the tests run anywhere; placeholders are expanded with fake values.
+ */
+export const workOrders = {
+  shower: {
+    type: 'complaint', channel: 'phone', category: '设施设备', severity: 3, subject: '客房淋浴水小且发黄无法洗澡',
+    body: '客人王秀兰来电投诉：1208房间淋浴出水很小，刚放出来的水还有点发黄，客人洗到一半只能停下，要求马上处理，并质疑酒店的水是否干净。已向客人致歉，解释水管长时间未使用时放出的水可能略带黄色，放水几分钟后会恢复，但客人表示已经放了十分钟仍未变清。已登记并转工程部处理，时限两小时；同时通知前台准备同房型空房，如工程部两小时内未能修复即为客人换房。客人要求处理结果回电至13812345678。',
+  },
+  aircon: {
+    type: 'complaint', channel: 'phone', category: '客房', severity: 3, subject: '房间空调不制冷一晚没睡好',
+    body: '客人来电反映1512房间的空调从入住起就不制冷，调到十八度吹出来的还是热风。夜里客人先后两次打电话到前台，前台都说工程人员已经下班，只送去了一台电风扇。客人一晚上没睡好，今天早上情绪很大，说白天还要开会，要求上午之内换房，并对夜间无人维修给个说法，否则要在网上写差评，并投诉到底。已致歉，通知工程部上午检修，前台正在安排同房型换房。',
+  },
+  breakfast: {
+    type: 'complaint', channel: 'walk_in', category: '餐饮', severity: 3, subject: '早餐热菜供应不足且菜是凉的',
+    body: '早上八点半去吃早餐，热菜区一半是空盘子，剩下的炒面和煎蛋都是凉的，让服务员补菜也没人理，咖啡机还显示故障。房价里是含早的，总不能就给我们吃这个吧。',
+  },
+  safe: {
+    type: 'complaint', channel: 'phone', category: '安全', severity: 2, subject: '保险箱打不开证件被锁在里面',
+    body: '保险箱里放着护照和现金，密码输了好几次都打不开，工程部说要等主管来才能开箱。我已经等了一个多小时，打了三次电话催，每次都说主管在路上，我马上要去赶高铁。你们到底有没有应急预案？误了车谁负责？',
+  },
+  invoice: {
+    type: 'inquiry', channel: 'email', category: '账单', severity: null, subject: '公司统一结算能否开专用发票',
+    body: '您好，我公司员工下周入住贵酒店，费用由公司统一支付，请问能否开具增值税专用发票？需要提供哪些资料？发票能否直接邮寄到公司？',
+  },
+  lamp: { type: 'repair', channel: 'app', category: '客房', severity: null, subject: '床头阅读灯一直闪烁', body: '床头的阅读灯一直闪，关掉再开还是闪，晚上想看会儿书都不行，麻烦派人来修一下。' },
+  smoke: {
+    type: 'repair', channel: 'phone', category: '设施设备', severity: null, subject: '走廊烟感半夜误报两次',
+    body: '九楼走廊的烟感报警器半夜响了两次，现场检查没有烟雾，应该是误报。客人被吵醒非常不满，请工程部今天务必检修或更换。',
+  },
+  quietRoom: {
+    type: 'request', channel: 'phone', category: '客房', severity: null, subject: '申请换到高楼层远离电梯的房间',
+    body: '我睡眠比较浅，现在的房间挨着电梯，进出的声音很吵，能不能帮我换一间高楼层、远离电梯的房间？',
+  },
+  gingerTea: {
+    type: 'praise', channel: 'web', category: '客房', severity: null, subject: '客房服务员主动送姜茶',
+    body: '服务员发现我感冒了，主动送来姜茶和一床厚被子，还留了一张手写的小卡片，非常暖心，这样的员工应该表扬。',
+  },
+  handrail: {
+    type: 'suggestion', channel: 'letter', category: '客房', severity: null, subject: '建议为老年客人配防滑垫和扶手',
+    body: '我和老伴都七十多岁了，住在贵酒店总体很满意，只是卫生间地面太滑，洗澡的时候心里发慌。建议给老年客人准备防滑垫，浴室里最好能装个扶手。',
+  },
+} as const;
+export type WorkOrderSample = (typeof workOrders)[keyof typeof workOrders];
+
+/** The body of `POST /api/tickets` for a corpus record; the category is looked up by its name. */
+export async function intakeBody(c: Client, s: WorkOrderSample, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const categories = (await c.get('/api/ticket-categories')).json() as { id: string; name: string }[];
+  return {
+    type: s.type,
+    channel: s.channel,
+    subject: s.subject,
+    description: s.body,
+    categoryId: categories.find((x) => x.name === s.category)?.id ?? null,
+    ...(s.severity ? { severity: s.severity } : {}),
+    ...extra,
+  };
+}
+
+/** The password people hired through the API choose at their first sign-in. */
+export const HIRED_PASSWORD = 'Fresh-lantern-2026';
+
+/**
+ * Hires someone through the API as `by` (with one role granted in one unit), lets them change the
+ * one-time password through the API, and returns them signed in.
+ */
+export async function hireThroughApi(
+  t: TestApp,
+  by: Client,
+  p: { username: string; displayName: string; orgUnitId: string; roleKey: string; grantUnitId?: string },
+): Promise<{ id: string; client: Client }> {
+  const roles = (await by.get('/api/roles')).json() as { id: string; key: string }[];
+  const roleId = roles.find((r) => r.key === p.roleKey)!.id;
+  const res = await by.post('/api/users', {
+    username: p.username,
+    displayName: p.displayName,
+    orgUnitId: p.orgUnitId,
+    password: PASSWORD,
+    grants: [{ roleId, orgUnitId: p.grantUnitId ?? p.orgUnitId }],
+  });
+  if (res.statusCode !== 201) throw new Error(`hire ${p.username}: ${res.statusCode} ${res.body}`);
+  const client = await t.login(p.username);
+  const changed = await client.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: HIRED_PASSWORD });
+  if (changed.statusCode !== 204) throw new Error(`password ${p.username}: ${changed.statusCode} ${changed.body}`);
+  return { id: res.json().user.id, client };
+}

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_platform.ts';
+import * as m0002 from './0002_tickets.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
+  '0002_tickets': m0002,
 };

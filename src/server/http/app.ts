@@ -10,6 +10,10 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../platform/ids.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { customerRoutes } from '../modules/customers/customer.routes.ts';
+import { callbackRoutes } from '../modules/tickets/callback.routes.ts';
+import { notificationRoutes } from '../modules/tickets/notification.routes.ts';
+import { ticketRoutes } from '../modules/tickets/ticket.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { orgUnitRoutes } from '../modules/org/org-unit.routes.ts';
 import { userRoutes } from '../modules/users/user.routes.ts';
@@ -86,6 +90,10 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   orgUnitRoutes(app);
   userRoutes(app);
   auditRoutes(app, kefu);
+  customerRoutes(app);
+  ticketRoutes(app);
+  callbackRoutes(app);
+  notificationRoutes(app);
 
   const hasWeb = existsSync(`${webRoot}index.html`);
   // wildcard: files are looked up per request, so a rebuilt console is served without a restart.

@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import { bilingual, id, version } from './api.ts';
+
+/**
+ * Request and response shapes of work orders (工单), callbacks (回访), notifications and the
+ * minimal customer file, shared by the server and the console. Text is plain text: it is stored
+ * as typed and never rendered as HTML, so `<` is allowed in free text.
+ */
+
+/** Digits only, a leading + kept: "138-1234 5678" → "13812345678", "+86 138…" → "+86138…". */
+export function normalisePhone(raw: string): string {
+  const t = raw.trim();
+  return (t.startsWith('+') ? '+' : '') + t.replace(/\D/g, '');
+}
+
+const text = (max: number) => z.string().trim().max(max);
+const required = (max: number) => z.string().trim().min(1).max(max);
+const noHtml = (s: string) => !/[<>]/.test(s);
+const personName = required(64).refine(noHtml, { message: bilingual('不能包含 < 或 >', 'must not contain < or >') });
+const phoneInput = z
+  .string()
+  .trim()
+  .max(32)
+  .regex(/^\+?[0-9\- ()]*$/, bilingual('只能包含数字、空格、- ( ) 和开头的 +', 'digits, spaces, - ( ) and a leading + only'))
+  .transform(normalisePhone)
+  .refine((p) => p.replace('+', '').length >= 3, bilingual('至少 3 位数字', 'at least 3 digits'));
+const cursor = z.string().max(300).optional();
+const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+
+export const ticketTypes = ['inquiry', 'complaint', 'repair', 'request', 'suggestion', 'praise', 'incident'] as const;
+export const ticketChannels = ['phone', 'walk_in', 'email', 'web', 'chat', 'letter', 'app', 'regulator'] as const;
+export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const ticketStatuses = ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_department', 'resolved', 'awaiting_callback', 'closed'] as const;
+export const ticketQueues = ['mine', 'department', 'unassigned', 'overdue', 'awaiting_callback', 'recent'] as const;
+
+export const ticketType = z.enum(ticketTypes).describe('咨询 / 投诉 / 报修 / 业务办理 / 建议 / 表扬 / 突发事件');
+export const ticketChannel = z.enum(ticketChannels).describe('电话 / 现场 / 邮件 / 网站 / 在线客服 / 来信 / App / 监管转办');
+export const ticketPriority = z.enum(ticketPriorities).describe('低 / 普通 / 高 / 紧急');
+export const ticketStatus = z.enum(ticketStatuses).describe('新建 / 已分派 / 处理中 / 待客户 / 待部门 / 已解决 / 待回访 / 已关闭');
+export const severity = z.number().int().min(1).max(3).describe('complaints only 仅投诉: 1 一类 (most serious 最严重), 2 二类, 3 三类');
+const tags = z
+  .array(required(32))
+  .max(20)
+  .transform((t) => [...new Set(t)])
+  .describe('标签, at most 20 of at most 32 characters');
+
+export const customerTier = z.enum(['strategic', 'key', 'ordinary']).describe('战略客户 / 重点客户 / 普通客户');
+export const customer = z.object({
+  id,
+  orgUnitId: id,
+  orgUnitName: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  vip: z.boolean(),
+  tier: customerTier,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const customerCreate = z.strictObject({
+  name: personName.describe('客户姓名或单位名称'),
+  phone: phoneInput.nullable().optional(),
+  email: z.string().trim().max(254).email().nullable().optional(),
+  vip: z.boolean().default(false),
+  tier: customerTier.default('ordinary'),
+  orgUnitId: id.optional().describe('the owning company 所属分公司/分店; defaults to yours'),
+});
+export const customerQuery = z.strictObject({
+  q: z.string().trim().min(1).max(64).optional().describe('name or phone, from the start 姓名或电话前缀'),
+  phone: phoneInput.optional().describe('phone prefix 电话前缀'),
+  cursor,
+  limit: limit(100, 20),
+});
+export const customerLookupQuery = z.strictObject({ phone: phoneInput.describe('phone prefix, at least 3 digits 来电号码前缀') });
+
+export const ticketSummary = z.object({
+  id,
+  number: z.string().describe('工单号, e.g. A-20261125-0001'),
+  type: ticketType,
+  channel: ticketChannel,
+  subject: z.string(),
+  customerId: id.nullable(),
+  customerName: z.string().nullable(),
+  customerPhone: z.string().nullable(),
+  categoryId: id.nullable(),
+  categoryName: z.string().nullable(),
+  priority: ticketPriority,
+  severity: z.number().nullable(),
+  tags: z.array(z.string()),
+  orgUnitId: id,
+  orgUnitName: z.string(),
+  departmentId: id.nullable(),
+  departmentName: z.string().nullable(),
+  assigneeId: id.nullable(),
+  assigneeName: z.string().nullable(),
+  status: ticketStatus,
+  dueAt: z.string().nullable(),
+  firstResponseAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  closeReason: z.string().nullable(),
+  reopenCount: z.number(),
+  createdBy: id.nullable(),
+  createdByName: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export const ticket = ticketSummary.extend({
+  description: z.string(),
+  customer: customer.pick({ id: true, name: true, phone: true, email: true, vip: true, tier: true }).nullable(),
+});
+
+export const ticketCreate = z.strictObject({
+  type: ticketType,
+  channel: ticketChannel,
+  subject: required(200).describe('主题'),
+  description: text(5000).default('').describe('内容'),
+  customerId: id.nullable().optional(),
+  customerName: personName.nullable().optional().describe('来电人/客户姓名'),
+  customerPhone: phoneInput.nullable().optional().describe('联系电话'),
+  categoryId: id.nullable().optional(),
+  priority: ticketPriority.default('normal'),
+  severity: severity.nullable().optional(),
+  tags: tags.default([]),
+  orgUnitId: id.optional().describe('the owning unit 所属单位; defaults to yours'),
+  departmentId: id.nullable().optional().describe('the responsible department 责任部门'),
+});
+export const ticketUpdate = z.strictObject({
+  version,
+  subject: ticketCreate.shape.subject.optional(),
+  description: text(5000).optional(),
+  categoryId: id.nullable().optional(),
+  priority: ticketPriority.optional(),
+  severity: severity.nullable().optional(),
+  tags: tags.optional(),
+  departmentId: id.nullable().optional(),
+  customerId: id.nullable().optional(),
+});
+export const ticketQuery = z.strictObject({
+  queue: z.enum(ticketQueues).optional().describe('我的 / 本部门 / 待领取 / 已超时 / 待回访 / 最近'),
+  status: ticketStatus.optional(),
+  type: ticketType.optional(),
+  channel: ticketChannel.optional(),
+  priority: ticketPriority.optional(),
+  categoryId: id.optional(),
+  assigneeId: id.optional(),
+  departmentId: id.optional(),
+  q: z.string().trim().min(1).max(64).optional().describe('number, subject, customer name or phone 工单号、主题、客户、电话'),
+  sort: z.enum(['created_at', 'updated_at', 'priority']).optional().describe('default created_at (recent: updated_at)'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  cursor,
+  limit: limit(100, 50),
+});
+export const ticketCounts = z.object(Object.fromEntries(ticketQueues.map((q) => [q, z.number()])) as Record<(typeof ticketQueues)[number], z.ZodNumber>);
+
+export const ticketTransition = z.strictObject({
+  to: ticketStatus,
+  version,
+  reason: required(500).optional().describe('required to reopen 重新打开须说明原因'),
+});
+export const ticketAssign = z.strictObject({ assigneeId: id, version });
+export const ticketTake = z.strictObject({ version });
+
+export const messageCreate = z.strictObject({
+  kind: z.enum(['reply', 'note']).describe('reply 回复客户 (recorded as sent) / note 内部备注 (@username mentions)'),
+  body: required(10000),
+});
+export const ticketMessage = z.object({
+  id,
+  ticketId: id,
+  kind: z.enum(['reply', 'note']),
+  body: z.string(),
+  authorId: id.nullable(),
+  authorName: z.string(),
+  createdAt: z.string(),
+});
+export const timelineEvent = z.object({
+  id,
+  seq: z.number(),
+  at: z.string(),
+  actorId: id.nullable(),
+  actorName: z.string(),
+  kind: z.string().describe('created, status, assigned, updated, reply, note, callback.*, escalated'),
+  data: z.record(z.string(), z.unknown()),
+});
+export const ticketCategory = z.object({ id, parentId: id.nullable(), name: z.string(), sort: z.number() });
+
+export const notification = z.object({
+  id,
+  ticketId: id.nullable(),
+  kind: z.string().describe('mention, assigned, escalation'),
+  text: z.string().describe('plain text'),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+export const notificationQuery = z.strictObject({
+  unread: z.enum(['true', 'false']).optional(),
+  cursor,
+  limit: limit(100, 50),
+});
+
+export const callbackStatus = z.enum(['pending', 'done', 'unreachable', 'cancelled']);
+export const callback = z.object({
+  id,
+  ticketId: id,
+  ticketNumber: z.string(),
+  ticketSubject: z.string(),
+  ticketType: ticketType,
+  customerName: z.string().nullable(),
+  customerPhone: z.string().nullable(),
+  orgUnitId: id,
+  assigneeName: z.string().nullable(),
+  dueAt: z.string(),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  status: callbackStatus,
+  outcome: z.record(z.string(), z.unknown()),
+  performedBy: id.nullable(),
+  performedAt: z.string().nullable(),
+  createdAt: z.string(),
+  version: z.number(),
+});
+export const callbackQuery = z.strictObject({
+  status: callbackStatus.default('pending'),
+  due: z.enum(['overdue', 'today', 'all']).default('all').describe('overdue 已超时 / today 今天到期（含超时） / all'),
+  cursor,
+  limit: limit(100, 50),
+});
+export const callbackAttempt = z.strictObject({
+  reached: z.literal(false).describe('未联系上'),
+  note: required(1000).describe('e.g. 无人接听'),
+});
+export const satisfaction = z.number().int().min(1).max(5).describe('5 非常满意 · 4 满意 · 3 一般 · 2 不满意 · 1 非常不满意');
+export const callbackComplete = z.strictObject({
+  reached: z.literal(true),
+  solved: z.boolean().describe('问题是否已解决'),
+  satisfaction,
+  comment: text(1000).default(''),
+});
+
+export const customerLookup = z.object({
+  customers: z.array(customer.extend({ openTickets: z.array(ticketSummary), recentTickets: z.array(ticketSummary) })),
+});
+
+export type Ticket = z.infer<typeof ticket>;
+export type TicketSummary = z.infer<typeof ticketSummary>;
+export type TicketType = (typeof ticketTypes)[number];
+export type TicketStatus = (typeof ticketStatuses)[number];
+export type TicketPriority = (typeof ticketPriorities)[number];
+export type TicketQueue = (typeof ticketQueues)[number];
+export type Customer = z.infer<typeof customer>;
+export type Callback = z.infer<typeof callback>;
+export type Notification = z.infer<typeof notification>;
+export type TimelineEvent = z.infer<typeof timelineEvent>;
+export type TicketMessage = z.infer<typeof ticketMessage>;

@@ -1,0 +1,322 @@
+import type { z } from 'zod';
+import {
+  ticketPriorities,
+  ticketQueues,
+  type Ticket,
+  type TicketPriority,
+  type TicketSummary,
+  type TimelineEvent,
+  type ticketCreate,
+  type ticketQuery,
+  type ticketUpdate,
+} from '../../../contracts/tickets.ts';
+import type { Permission } from '../../../contracts/permissions.ts';
+import type { Tx } from '../../../db/database.ts';
+import { holdsIn, scopePaths } from '../../platform/actor.ts';
+import { iso } from '../../platform/clock.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { forbidden, invalid, notFound, versionConflict } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { customerRepository, type CustomerView } from '../customers/customer.repository.ts';
+import { holdsNear } from '../customers/customer.scope.ts';
+import { orgUnitRepository, type OrgUnitRow } from '../org/org-unit.repository.ts';
+import { userRepository, type GrantRow } from '../users/user.repository.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { companyOf, departmentOf, unitChain } from './org-chain.ts';
+import { localDay, ticketNumber } from './ticket.numbering.ts';
+import { ticketRepository as repo, type SortColumn, type TicketFilter, type TicketRow, type TicketView } from './ticket.repository.ts';
+
+const DAY = 86_400_000;
+export const priorityRank = (p: TicketPriority) => ticketPriorities.indexOf(p);
+const priorityOf = (n: number): TicketPriority => ticketPriorities[Number(n)] ?? 'normal';
+
+export function toSummary(r: TicketView): TicketSummary {
+  return {
+    id: r.id,
+    number: r.number,
+    type: r.type,
+    channel: r.channel,
+    subject: r.subject,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    customerPhone: r.customer_phone,
+    categoryId: r.category_id,
+    categoryName: r.category_name,
+    priority: priorityOf(r.priority),
+    severity: r.severity === null ? null : Number(r.severity),
+    tags: JSON.parse(r.tags) as string[],
+    orgUnitId: r.org_unit_id,
+    orgUnitName: r.unit_name,
+    departmentId: r.department_id,
+    departmentName: r.department_name,
+    assigneeId: r.assignee_id,
+    assigneeName: r.assignee_name,
+    status: r.status,
+    dueAt: r.due_at,
+    firstResponseAt: r.first_response_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+    closeReason: r.close_reason,
+    reopenCount: Number(r.reopen_count),
+    createdBy: r.created_by,
+    createdByName: r.created_by_name,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: Number(r.version),
+  };
+}
+
+export function toTicket(r: TicketView, c: CustomerView | undefined): Ticket {
+  return {
+    ...toSummary(r),
+    description: r.description,
+    customer: c ? { id: c.id, name: c.name, phone: c.phone, email: c.email, vip: c.vip === 1, tier: c.tier } : null,
+  };
+}
+
+/** What the audit trail keeps of a work order; the caller's contact data and the story are personal. */
+export const audited = (t: TicketRow) => ({
+  number: t.number,
+  type: t.type,
+  channel: t.channel,
+  subject: t.subject,
+  description: t.description,
+  customerId: t.customer_id,
+  customerName: t.customer_name,
+  customerPhone: t.customer_phone,
+  categoryId: t.category_id,
+  priority: priorityOf(t.priority),
+  severity: t.severity,
+  tags: JSON.parse(t.tags) as string[],
+  orgUnitId: t.org_unit_id,
+  departmentId: t.department_id,
+  assigneeId: t.assignee_id,
+  status: t.status,
+});
+export const personal = (t: Pick<TicketRow, 'id' | 'customer_id'>) => ({
+  subjectType: t.customer_id ? 'customer' : 'ticket',
+  subjectId: t.customer_id ?? t.id,
+  fields: ['customerName', 'customerPhone', 'description'] as const,
+});
+export const eventActor = (ctx: Ctx) => ({ id: ctx.actor.userId, name: ctx.actor.displayName });
+
+/** True when someone's grants (as loaded by userRepository.grantsOf) give the permission over the unit. */
+export function grantsHold(grants: GrantRow[], permission: Permission, unitPath: string): boolean {
+  return grants.some((g) => unitPath.startsWith(g.unit_path) && (JSON.parse(g.permissions) as string[]).includes(permission));
+}
+
+/** A work order the caller may read (else 404) and change with `permission` (else 403). */
+export async function loadForChange(trx: Tx, ctx: Ctx, id: string, permission: Permission): Promise<TicketView> {
+  const t = await repo.byIdInScope(trx, id, scopePaths(ctx.actor, 'ticket:read'));
+  if (!t) throw notFound();
+  if (!holdsIn(ctx.actor, permission, t.unit_path)) throw forbidden();
+  return t;
+}
+
+async function checkDepartment(trx: Tx, ctx: Ctx, departmentId: string, company: OrgUnitRow): Promise<void> {
+  const d = await orgUnitRepository.byId(trx, departmentId);
+  if (!d || d.kind !== 'department' || !d.path.startsWith(company.path)) {
+    throw invalid('departmentId', ctx.lang === 'zh' ? '须为本单位的部门' : 'must be a department of the same company');
+  }
+}
+
+async function checkCategory(trx: Tx, ctx: Ctx, categoryId: string): Promise<void> {
+  if (!(await repo.categoryById(trx, categoryId))) throw invalid('categoryId', ctx.lang === 'zh' ? '没有这个分类' : 'unknown category');
+}
+
+/** A work order links a customer of its own company (or a group-level one). */
+async function linkableCustomer(trx: Tx, ctx: Ctx, customerId: string, unitPath: string): Promise<CustomerView> {
+  const c = await customerRepository.byId(trx, customerId);
+  if (!c || !unitPath.startsWith(c.unit_path)) throw invalid('customerId', ctx.lang === 'zh' ? '须为本单位的客户' : 'must be a customer of the same company');
+  return c;
+}
+
+function checkSeverity(ctx: Ctx, type: TicketRow['type'], severity: number | null | undefined): void {
+  if (severity != null && type !== 'complaint') throw invalid('severity', ctx.lang === 'zh' ? '仅投诉可定级' : 'complaints only');
+}
+
+export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>): Promise<Ticket> {
+  return ctx.db.transaction().execute(async (trx) => {
+    let unitId = input.orgUnitId;
+    if (!unitId) {
+      const me = ctx.actor.userId ? await userRepository.byId(trx, ctx.actor.userId) : undefined;
+      if (!me) throw invalid('orgUnitId', ctx.lang === 'zh' ? '请指定所属单位' : 'required');
+      unitId = me.org_unit_id;
+    }
+    const unit = await orgUnitRepository.byIdInScope(trx, unitId, scopePaths(ctx.actor, 'ticket:create'));
+    if (!unit) throw notFound();
+    const chain = await unitChain(trx, unit.path);
+    const company = companyOf(chain);
+    if (input.departmentId) await checkDepartment(trx, ctx, input.departmentId, company);
+    if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
+    checkSeverity(ctx, input.type, input.severity);
+    const customer = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, unit.path) : undefined;
+
+    const now = ctx.clock.now();
+    const day = localDay(now, company.time_zone);
+    const seq = await repo.nextSequence(trx, company.id, day);
+    const row: TicketRow = {
+      id: newId(now.getTime()),
+      number: ticketNumber(company.code, day, seq),
+      type: input.type,
+      channel: input.channel,
+      subject: input.subject,
+      description: input.description,
+      customer_id: customer?.id ?? null,
+      customer_name: input.customerName ?? customer?.name ?? null,
+      customer_phone: input.customerPhone ?? customer?.phone ?? null,
+      category_id: input.categoryId ?? null,
+      priority: priorityRank(input.priority),
+      severity: input.severity ?? null,
+      tags: JSON.stringify(input.tags),
+      org_unit_id: unit.id,
+      // By default the department the order was registered in answers for it.
+      department_id: input.departmentId === undefined ? (departmentOf(chain)?.id ?? null) : input.departmentId,
+      assignee_id: null,
+      status: 'new',
+      due_at: null,
+      first_response_at: null,
+      resolved_at: null,
+      closed_at: null,
+      close_reason: null,
+      reopen_count: 0,
+      created_by: ctx.actor.userId,
+      created_at: iso(now),
+      updated_at: iso(now),
+      version: 1,
+    };
+    await repo.insert(trx, row);
+    await repo.appendEvents(trx, row.id, row.created_at, eventActor(ctx), [
+      { kind: 'created', data: { number: row.number, type: row.type, channel: row.channel, priority: input.priority, severity: row.severity } },
+    ]);
+    await recordAudit(trx, ctx, { action: 'ticket.create', entityType: 'ticket', entityId: row.id, orgUnitId: row.org_unit_id, after: audited(row), personal: personal(row) });
+    return getTicket(ctx, row.id, trx);
+  });
+}
+
+export async function getTicket(ctx: Ctx, id: string, db: Tx = ctx.db): Promise<Ticket> {
+  const t = await repo.byIdInScope(db, id, scopePaths(ctx.actor, 'ticket:read'));
+  if (!t) throw notFound();
+  // The customer file's details (e-mail, VIP, tier) are for those who may read customer files.
+  const c = t.customer_id ? await customerRepository.byId(db, t.customer_id) : undefined;
+  return toTicket(t, c && holdsNear(ctx.actor, 'customer:read', c.unit_path) ? c : undefined);
+}
+
+/** The caller's department: the nearest department at or above their own unit. */
+async function myDepartmentId(db: Tx, ctx: Ctx): Promise<string | null> {
+  const me = ctx.actor.userId ? await userRepository.byId(db, ctx.actor.userId) : undefined;
+  return me ? (departmentOf(await unitChain(db, me.unit_path))?.id ?? null) : null;
+}
+
+async function baseFilter(ctx: Ctx, needDepartment: boolean): Promise<TicketFilter> {
+  const now = ctx.clock.now();
+  return {
+    paths: scopePaths(ctx.actor, 'ticket:read'),
+    me: ctx.actor.userId,
+    myDepartmentId: needDepartment ? await myDepartmentId(ctx.db, ctx) : null,
+    now: iso(now),
+    recentSince: iso(new Date(now.getTime() - 7 * DAY)),
+  };
+}
+
+export async function listTickets(ctx: Ctx, q: z.infer<typeof ticketQuery>): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
+  const filter: TicketFilter = {
+    ...(await baseFilter(ctx, q.queue === 'department')),
+    queue: q.queue,
+    status: q.status,
+    type: q.type,
+    channel: q.channel,
+    priority: q.priority ? priorityRank(q.priority) : undefined,
+    categoryId: q.categoryId,
+    assigneeId: q.assigneeId,
+    departmentId: q.departmentId,
+    q: q.q,
+  };
+  const sort: SortColumn = q.sort ?? (q.queue === 'recent' ? 'updated_at' : 'created_at');
+  const after = q.cursor ? decodeCursor(q.cursor, [sort === 'priority' ? 'number' : 'string', 'string'] as const, ctx.lang) : undefined;
+  const rows = await repo.list(ctx.db, filter, sort, q.order, after, q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { items: page.map(toSummary), nextCursor: rows.length > q.limit && last ? encodeCursor([sort === 'priority' ? Number(last.priority) : last[sort], last.id]) : null };
+}
+
+/** How many work orders each queue holds for the caller: one COUNT per queue. */
+export async function ticketCounts(ctx: Ctx): Promise<Record<(typeof ticketQueues)[number], number>> {
+  const base = await baseFilter(ctx, true);
+  const out = {} as Record<(typeof ticketQueues)[number], number>;
+  for (const queue of ticketQueues) out[queue] = await repo.count(ctx.db, { ...base, queue });
+  return out;
+}
+
+export async function updateTicket(ctx: Ctx, id: string, input: z.infer<typeof ticketUpdate>): Promise<Ticket> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const t = await loadForChange(trx, ctx, id, 'ticket:update');
+    if (Number(t.version) !== input.version) throw versionConflict();
+    const patch: Partial<TicketRow> = {};
+    if (input.subject !== undefined) patch.subject = input.subject;
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.priority !== undefined) patch.priority = priorityRank(input.priority);
+    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+    if (input.severity !== undefined) {
+      checkSeverity(ctx, t.type, input.severity);
+      patch.severity = input.severity;
+    }
+    if (input.categoryId !== undefined && input.categoryId !== t.category_id) {
+      if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
+      patch.category_id = input.categoryId;
+    }
+    if (input.departmentId !== undefined && input.departmentId !== t.department_id) {
+      if (input.departmentId) await checkDepartment(trx, ctx, input.departmentId, companyOf(await unitChain(trx, t.unit_path)));
+      patch.department_id = input.departmentId;
+    }
+    if (input.customerId !== undefined && input.customerId !== t.customer_id) {
+      const c = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, t.unit_path) : undefined;
+      patch.customer_id = input.customerId;
+      // Linking a quick call to a customer file fills the contact it lacked; what the caller said stays.
+      if (c && !t.customer_name) patch.customer_name = c.name;
+      if (c && !t.customer_phone) patch.customer_phone = c.phone;
+    }
+    const before = audited(t);
+    const after = audited({ ...t, ...patch });
+    const changes = Object.fromEntries(
+      Object.entries(after)
+        .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before]))
+        .map(([k, v]) => [k, { from: before[k as keyof typeof before], to: v }]),
+    );
+    if (Object.keys(changes).length === 0) return getTicket(ctx, id, trx);
+    const at = iso(ctx.clock.now());
+    if (!(await repo.update(trx, id, { version: input.version }, { ...patch, updated_at: at }))) throw versionConflict();
+    await repo.appendEvents(trx, id, at, eventActor(ctx), [{ kind: 'updated', data: { changes } }]);
+    await recordAudit(trx, ctx, { action: 'ticket.update', entityType: 'ticket', entityId: id, orgUnitId: t.org_unit_id, before, after, personal: personal({ ...t, ...patch }) });
+    return getTicket(ctx, id, trx);
+  });
+}
+
+export async function listCategories(ctx: Ctx) {
+  return (await repo.categories(ctx.db)).map((c) => ({ id: c.id, parentId: c.parent_id, name: c.name, sort: Number(c.sort) }));
+}
+
+/** Everything that happened to a work order, in order; messages carry their text. */
+export async function ticketTimeline(ctx: Ctx, id: string): Promise<TimelineEvent[]> {
+  const t = await repo.byIdInScope(ctx.db, id, scopePaths(ctx.actor, 'ticket:read'));
+  if (!t) throw notFound();
+  const messages = new Map((await repo.messages(ctx.db, id)).map((m) => [m.id, m]));
+  return (await repo.events(ctx.db, id)).map((e) => {
+    const data = JSON.parse(e.data) as Record<string, unknown>;
+    const m = typeof data.messageId === 'string' ? messages.get(data.messageId) : undefined;
+    return { id: e.id, seq: Number(e.seq), at: e.at, actorId: e.actor_id, actorName: e.actor_name, kind: e.kind, data: m ? { ...data, body: m.body } : data };
+  });
+}
+
+/** For phone intake: each customer's open work orders and latest closed ones, as far as the caller may read them. */
+export async function ticketsOfCustomers(ctx: Ctx, customerIds: string[]): Promise<Map<string, { open: TicketSummary[]; recent: TicketSummary[] }>> {
+  const out = new Map<string, { open: TicketSummary[]; recent: TicketSummary[] }>();
+  if (customerIds.length === 0) return out;
+  const base = await baseFilter(ctx, false);
+  for (const id of customerIds) {
+    const rows = (await repo.list(ctx.db, { ...base, customerIds: [id] }, 'created_at', 'desc', undefined, 50)).map(toSummary);
+    out.set(id, { open: rows.filter((r) => r.status !== 'closed').slice(0, 10), recent: rows.filter((r) => r.status === 'closed').slice(0, 5) });
+  }
+  return out;
+}

@@ -52,6 +52,29 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely prepares every query anew; on SQLite that was a quarter of the server's CPU (bench/README.md).
+ * Statements are cached by their SQL text — the texts are few, since values are bound parameters.
+ */
+function cachingStatements(sqlite: BetterSqlite3.Database, limit = 1000) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (!stmt) {
+        if (cache.size >= limit) cache.clear();
+        stmt = sqlite.prepare(text);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
+}
+
 // PostgreSQL returns int8 (COUNT, bigint columns) as strings; every value we keep there fits a JS number.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -68,7 +91,7 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   const file = join(opts.dataDir, opts.fileName ?? 'kefu.sqlite');
   const sqlite = new BetterSqlite3(file);
   applySqlitePragmas(sqlite, opts.sqliteSynchronous ?? 'NORMAL');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }) });
   return { db, dialect: 'sqlite', file, sqlite, close: () => db.destroy() };
 }
 

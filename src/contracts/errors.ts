@@ -29,6 +29,10 @@ export const errorMessages = {
   TICKET_TAKEN: { zh: '该工单已被他人领取', en: 'Someone else has already taken this work order' },
   CALLBACK_FINISHED: { zh: '该回访已结束', en: 'This callback is already finished' },
   CUSTOMER_PHONE_TAKEN: { zh: '本单位已有使用该电话号码的客户', en: 'A customer of this company already has this phone number' },
+  TRANSFER_FINISHED: { zh: '该转派已回复或已撤回', en: 'This transfer has already been answered or cancelled' },
+  TRANSFER_ALREADY_OPEN: { zh: '该部门已有未回复的转派', en: 'This department already has an open transfer of this work order' },
+  TICKET_CLOSED: { zh: '工单已关闭', en: 'The work order is closed' },
+  ROUTING_RULE_LIMIT: { zh: '每个单位最多 200 条分流规则', en: 'A unit can have at most 200 routing rules' },
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

@@ -18,6 +18,7 @@ export const permissionCatalog = {
   'ticket:close': { module: 'tickets', global: false, zh: '关闭工单', en: 'Close work orders' },
   'ticket:approve_compensation': { module: 'tickets', global: false, zh: '审批补偿', en: 'Approve compensation' },
   'callback:perform': { module: 'tickets', global: false, zh: '执行回访', en: 'Perform callbacks' },
+  'routing:manage': { module: 'tickets', global: false, zh: '管理分流规则', en: 'Manage routing rules' },
   'customer:read': { module: 'customers', global: false, zh: '查看客户档案', en: 'View customer files' },
   'customer:manage': { module: 'customers', global: false, zh: '维护客户档案', en: 'Maintain customer files' },
   'customer:read_secret': { module: 'customers', global: false, zh: '查阅秘密级档案', en: 'Read 秘密 (secret) files' },
@@ -51,6 +52,7 @@ const managerBase: Permission[] = [
   'ticket:approve_compensation',
   'user:manage',
   'sla:manage',
+  'routing:manage',
 ];
 
 /** The roles of the domain (domain.md §1). Administrators can add more; built-in ones cannot be deleted. */

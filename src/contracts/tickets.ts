@@ -255,3 +255,199 @@ export type Callback = z.infer<typeof callback>;
 export type Notification = z.infer<typeof notification>;
 export type TimelineEvent = z.infer<typeof timelineEvent>;
 export type TicketMessage = z.infer<typeof ticketMessage>;
+
+/* ---------------------------------------------------------------------------------------------
+ * Routing rules (分流), department transfers (转派 / 部门回复) and manual escalation (升级).
+ * Added after the work-order core; the shapes above are unchanged.
+ * ------------------------------------------------------------------------------------------- */
+
+export const assignmentPolicies = ['manual', 'round_robin', 'least_open'] as const;
+export const assignmentPolicy = z.enum(assignmentPolicies).describe('manual 手动 / round_robin 轮流分派 / least_open 分给未结工单最少的人');
+export const escalationLevels = ['shift_lead', 'duty_manager', 'department_manager'] as const;
+export const escalationLevel = z.enum(escalationLevels).describe('领班 / 值班经理 / 部门经理');
+export const transferStatuses = ['open', 'answered', 'cancelled'] as const;
+export const transferStatus = z.enum(transferStatuses).describe('待回复 / 已回复 / 已撤回');
+
+const idList = z.array(id).max(50);
+const conditionShape = (keyword: z.ZodType<string>) => ({
+  types: z.array(ticketType).max(ticketTypes.length).optional(),
+  categoryIds: idList.optional().describe('a category matches its sub-categories too'),
+  channels: z.array(ticketChannel).max(ticketChannels.length).optional(),
+  keywords: z.array(keyword).max(50).optional().describe('any of them in the subject or description, ignoring case 主题或内容包含任一关键词'),
+  customerTiers: z.array(customerTier).max(3).optional(),
+  vipOnly: z.boolean().optional().describe('only work orders of VIP customers'),
+  branchIds: idList.optional().describe('the owning company 所属分公司/分店'),
+});
+/** What a rule looks at; every condition is optional, conditions are AND-ed, the values of one list are OR-ed. */
+export const routingConditions = z.strictObject(conditionShape(required(50))).describe('分流条件');
+const routingConditionsView = z.object(conditionShape(z.string()));
+/** What a matching rule does at intake. */
+export const routingActions = z
+  .strictObject({
+    departmentId: id.nullable().optional().describe('责任部门: a department in the rule’s company (or subtree)'),
+    teamId: id.nullable().optional().describe('班组 below the department: the people automatic assignment picks from'),
+    priority: ticketPriority.nullable().optional().describe('raises the priority (never lowers the one registered)'),
+    tags: tags.default([]).describe('added to the work order'),
+    assignment: assignmentPolicy.default('manual'),
+    timeLimitMinutes: z.number().int().min(5).max(10080).nullable().optional().describe('hands the order to the department at once with this limit 转派时限（分钟）'),
+  })
+  .superRefine((a, ctx) => {
+    const need = bilingual('须指定部门', 'a department is required');
+    if (!a.departmentId && (a.teamId || a.assignment !== 'manual' || a.timeLimitMinutes)) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: need });
+  })
+  .describe('分流动作');
+
+export const routingRule = z.object({
+  id,
+  orgUnitId: id,
+  orgUnitName: z.string(),
+  position: z.number(),
+  name: z.string(),
+  enabled: z.boolean(),
+  conditions: routingConditionsView,
+  actions: z.object({
+    departmentId: id.nullable(),
+    departmentName: z.string().nullable(),
+    teamId: id.nullable(),
+    teamName: z.string().nullable(),
+    priority: ticketPriority.nullable(),
+    tags: z.array(z.string()),
+    assignment: assignmentPolicy,
+    timeLimitMinutes: z.number().nullable(),
+  }),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const routingRuleCreate = z.strictObject({
+  orgUnitId: id.describe('the company (分公司/分店) or group whose work orders the rule routes'),
+  name: personName.describe('规则名称'),
+  enabled: z.boolean().default(true),
+  conditions: routingConditions.default({}),
+  actions: routingActions,
+});
+export const routingRuleUpdate = z.strictObject({
+  version,
+  name: personName.optional(),
+  enabled: z.boolean().optional(),
+  conditions: routingConditions.optional().describe('replaces the conditions as a whole'),
+  actions: routingActions.optional().describe('replaces the actions as a whole'),
+});
+export const routingRuleQuery = z.strictObject({ orgUnitId: id.optional().describe('the rules of this unit only') });
+export const routingRuleReorder = z.strictObject({
+  orgUnitId: id,
+  ids: z.array(id).min(1).max(200).describe('every rule of the unit, in the new order'),
+});
+/** A hypothetical work order for the dry run; the customer is a file or just a tier and a VIP flag. */
+export const routingTest = z.strictObject({
+  orgUnitId: id.describe('the owning unit of the work order'),
+  type: ticketType,
+  channel: ticketChannel,
+  subject: required(200),
+  description: text(5000).default(''),
+  categoryId: id.nullable().optional(),
+  customerId: id.nullable().optional(),
+  customerTier: customerTier.nullable().optional(),
+  vip: z.boolean().optional(),
+  priority: ticketPriority.default('normal'),
+  departmentId: id.nullable().optional().describe('as if the agent chose a department: the rule’s department actions are skipped'),
+});
+const person = z.object({ id, name: z.string() });
+export const routingOutcome = z.object({
+  ruleId: id,
+  ruleName: z.string(),
+  departmentId: id.nullable(),
+  departmentName: z.string().nullable(),
+  priority: ticketPriority,
+  tags: z.array(z.string()),
+  assignment: assignmentPolicy,
+  assignee: person.nullable(),
+  candidates: z.array(person.extend({ openTickets: z.number() })),
+  handoff: z.object({ departmentId: id, timeLimitMinutes: z.number(), dueAt: z.string() }).nullable(),
+  skipped: z.array(z.string()).describe('actions not applied, e.g. department (chosen at intake)'),
+});
+export const routingTestResult = z.object({
+  trace: z.array(
+    z.object({
+      ruleId: id,
+      name: z.string(),
+      orgUnitName: z.string(),
+      result: z.enum(['matched', 'no_match', 'disabled', 'not_reached']),
+      failed: z.array(z.string()).describe('the conditions that did not hold'),
+    }),
+  ),
+  outcome: routingOutcome.nullable(),
+});
+
+export const transfer = z.object({
+  id,
+  ticketId: id,
+  ticketNumber: z.string(),
+  ticketSubject: z.string(),
+  ticketStatus: ticketStatus,
+  fromUnitId: id,
+  fromUnitName: z.string(),
+  toDepartmentId: id,
+  toDepartmentName: z.string(),
+  reason: z.string(),
+  timeLimitMinutes: z.number(),
+  dueAt: z.string(),
+  overdue: z.boolean().describe('still open after its limit 已超时未回复'),
+  status: transferStatus,
+  answer: z.string().nullable(),
+  answeredBy: id.nullable(),
+  answeredByName: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+  routingRuleId: id.nullable().describe('made by this routing rule at intake'),
+  createdBy: id.nullable(),
+  createdByName: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const transferCreate = z.strictObject({
+  departmentIds: z
+    .array(id)
+    .min(1)
+    .max(5)
+    .transform((d) => [...new Set(d)])
+    .describe('1–5 departments of the same company, asked in parallel'),
+  reason: required(500).describe('转派原因'),
+  timeLimitMinutes: z.number().int().min(5).max(10080).describe('处理时限（分钟）'),
+  version,
+});
+export const transferAnswer = z.strictObject({ answer: required(5000).describe('部门回复') });
+export const transferCancel = z.strictObject({ reason: required(500).optional().describe('撤回原因') });
+export const transferQuery = z.strictObject({
+  status: transferStatus.default('open'),
+  mine: z.enum(['true', 'false']).default('false').describe('true: only those to departments where you handle work orders 本部门待办'),
+  overdue: z.enum(['true', 'false']).optional().describe('true: past their limit and still open'),
+  ticketId: id.optional(),
+  cursor,
+  limit: limit(100, 50),
+});
+
+export const escalationCreate = z.strictObject({
+  level: escalationLevel,
+  reason: required(500).describe('升级原因'),
+});
+export const ticketRouting = z.object({
+  routingRule: z.object({ id, name: z.string() }).nullable().describe('the rule that routed the order at intake'),
+  escalationLevel: escalationLevel.nullable().describe('the highest level escalated to; never lowered'),
+  transfers: z.array(transfer),
+});
+export const escalationResult = z.object({
+  level: escalationLevel,
+  escalationLevel: escalationLevel,
+  role: z.string().describe('the role whose holders were notified'),
+  notified: z.array(person),
+});
+
+export type RoutingRule = z.infer<typeof routingRule>;
+export type RoutingConditions = z.infer<typeof routingConditions>;
+export type RoutingActions = z.infer<typeof routingActions>;
+export type RoutingTestResult = z.infer<typeof routingTestResult>;
+export type RoutingOutcome = z.infer<typeof routingOutcome>;
+export type Transfer = z.infer<typeof transfer>;
+export type TransferStatus = (typeof transferStatuses)[number];
+export type EscalationLevel = (typeof escalationLevels)[number];
+export type AssignmentPolicy = (typeof assignmentPolicies)[number];
+export type TicketRouting = z.infer<typeof ticketRouting>;

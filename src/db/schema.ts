@@ -186,6 +186,10 @@ export interface TicketTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** The routing rule (分流规则) that matched at intake; null when none did (or the rule was deleted). */
+  routing_rule_id: string | null;
+  /** The highest manual escalation (升级) level reached; never lowered. */
+  escalation_level: 'shift_lead' | 'duty_manager' | 'department_manager' | null;
 }
 
 export interface TicketEventTable {
@@ -237,6 +241,45 @@ export interface NotificationTable {
   read_at: string | null;
 }
 
+export interface RoutingRuleTable {
+  id: string;
+  /** The company (or group) whose work orders the rule routes; rules of the nearest unit come first. */
+  org_unit_id: string;
+  /** Order within the unit: the first matching rule wins. Ties (concurrent creates) fall back to the id. */
+  position: number;
+  name: string;
+  enabled: number;
+  /** JSON: RoutingConditions (contracts/tickets.ts). */
+  conditions: string;
+  /** JSON: RoutingActions. */
+  actions: string;
+  /** Round-robin state: the last person this rule assigned to. Not an edit: the version stays. */
+  rr_last_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface TicketTransferTable {
+  id: string;
+  ticket_id: string;
+  /** The unit that keeps the case (the work order's owning unit). */
+  from_unit_id: string;
+  to_department_id: string;
+  reason: string;
+  time_limit_minutes: number;
+  due_at: string;
+  status: 'open' | 'answered' | 'cancelled';
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: string | null;
+  cancelled_by: string | null;
+  cancelled_at: string | null;
+  routing_rule_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   users: UserTable;
@@ -256,5 +299,7 @@ export interface Database {
   ticket_messages: TicketMessageTable;
   callbacks: CallbackTable;
   notifications: NotificationTable;
+  routing_rules: RoutingRuleTable;
+  ticket_transfers: TicketTransferTable;
 }
 

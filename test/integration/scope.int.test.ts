@@ -15,6 +15,8 @@ describe('branch scope across every route', () => {
   let bCallback: { id: string };
   let bCustomer: { id: string };
   let bNotification: { id: string };
+  let bTransfer: { id: string };
+  let bRule: { id: string; version: number };
   beforeAll(async () => {
     t = await createTestApp();
     w = await seedWorld(t);
@@ -31,6 +33,10 @@ describe('branch scope across every route', () => {
     bCallback = (await agentB.get('/api/callbacks')).json().items[0];
     bCustomer = (await agentB.post('/api/customers', { name: '郑女士', phone: '13700000000' })).json();
     bNotification = (await agentB.get('/api/notifications')).json().items[0];
+    // A transfer to a department of B and a routing rule of B (made last: it would route the orders above).
+    const asked = (await agentB.post('/api/tickets', { ...intake, subject: '淋浴水小发黄', type: 'complaint' })).json();
+    bTransfer = (await managerB.post(`/api/tickets/${asked.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '请核实', timeLimitMinutes: 60, version: asked.version })).json().transfers[0];
+    bRule = (await managerB.post('/api/routing-rules', { orgUnitId: w.units.branchB.id, name: 'B规则', conditions: { keywords: ['漏水'] }, actions: { departmentId: w.units.deptB.id } })).json();
     bUser = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
@@ -62,13 +68,23 @@ describe('branch scope across every route', () => {
     ['GET', `/api/customers/${bCustomer.id}`],
     ['POST', '/api/customers', { name: '冒名', orgUnitId: w.units.branchB.id }],
     ['POST', `/api/notifications/${bNotification.id}/read`],
+    ['GET', `/api/tickets/${bTicket.id}/routing`],
+    ['POST', `/api/tickets/${bTicket.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '越权转派', timeLimitMinutes: 60, version: bTicket.version }],
+    ['POST', `/api/tickets/${bTicket.id}/escalations`, { level: 'department_manager', reason: '越权升级' }],
+    ['POST', `/api/transfers/${bTransfer.id}/answer`, { answer: '越权回复' }],
+    ['POST', `/api/transfers/${bTransfer.id}/cancel`, {}],
+    ['POST', '/api/routing-rules', { orgUnitId: w.units.branchB.id, name: '冒名规则', actions: { departmentId: w.units.deptB.id } }],
+    ['PATCH', `/api/routing-rules/${bRule.id}`, { version: bRule.version, name: '被改了' }],
+    ['DELETE', `/api/routing-rules/${bRule.id}`],
+    ['POST', '/api/routing-rules/reorder', { orgUnitId: w.units.branchB.id, ids: [bRule.id] }],
+    ['POST', '/api/routing-rules/test', { orgUnitId: w.units.deptB.id, type: 'complaint', channel: 'phone', subject: '漏水' }],
   ];
   /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
-  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications']);
+  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules']);
 
   it('covers every route that takes an id or a unit (a new route must be added here)', () => {
     const covered = new Set(attacks().map(([m, u]) => `${m} ${u.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`));
-    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications/.test(r.url)).map((r) => `${r.method} ${r.url}`);
+    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules/.test(r.url)).map((r) => `${r.method} ${r.url}`);
     for (const r of scoped.filter((r) => !lists.has(r))) expect(covered, r).toContain(r);
   });
 
@@ -90,6 +106,8 @@ describe('branch scope across every route', () => {
       expect((await managerB.get(`/api/tickets/${bTicket.id}/timeline`)).json()).toHaveLength(3);
       expect((await managerB.get('/api/callbacks')).json().items[0]).toMatchObject({ id: bCallback.id, status: 'pending', attempts: 0 });
       expect((await (await t.login('agent.b')).get('/api/notifications')).json().items).toMatchObject([{ id: bNotification.id, readAt: null }]);
+      expect((await managerB.get('/api/transfers?mine=true')).json().items).toMatchObject([{ id: bTransfer.id, status: 'open', answer: null }]);
+      expect((await managerB.get('/api/routing-rules')).json()).toMatchObject([{ id: bRule.id, name: 'B规则', version: bRule.version }]);
     });
   }
 
@@ -108,8 +126,8 @@ describe('branch scope across every route', () => {
     const bIds = new Set([w.units.branchB.id, w.units.deptB.id]);
     expect(audit.filter((e: { orgUnitId: string }) => bIds.has(e.orgUnitId))).toEqual([]);
     expect(audit.filter((e: { orgUnitId: string | null }) => e.orgUnitId === null)).toEqual([]); // global entries are for the whole-tree readers
-    for (const url of ['/api/tickets?limit=100', `/api/tickets?q=${bTicket.number}`, '/api/callbacks?limit=100', '/api/customers?limit=100', '/api/customers/lookup?phone=137']) {
-      expect(JSON.stringify((await managerA.get(url)).json()), url).not.toMatch(new RegExp(`${bTicket.id}|${bCallback.id}|${bCustomer.id}`));
+    for (const url of ['/api/tickets?limit=100', `/api/tickets?q=${bTicket.number}`, '/api/callbacks?limit=100', '/api/customers?limit=100', '/api/customers/lookup?phone=137', '/api/transfers?limit=100', '/api/transfers?mine=true', '/api/routing-rules']) {
+      expect(JSON.stringify((await managerA.get(url)).json()), url).not.toMatch(new RegExp(`${bTicket.id}|${bCallback.id}|${bCustomer.id}|${bTransfer.id}|${bRule.id}`));
     }
     expect(Object.values((await managerA.get('/api/tickets/counts')).json())).toEqual([0, 0, 0, 0, 0, 0]);
     const byEntity = await managerA.get(`/api/audit?entityType=user&entityId=${w.users.agentB.id}`);

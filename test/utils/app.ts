@@ -235,3 +235,19 @@ export async function hireThroughApi(
   if (changed.statusCode !== 204) throw new Error(`password ${p.username}: ${changed.statusCode} ${changed.body}`);
   return { id: res.json().user.id, client };
 }
+
+/** A unit made by the system (as an administrator would), for tests that need more departments or teams. */
+export async function addUnit(t: TestApp, parentId: string, kind: 'company' | 'department' | 'team', name: string, code: string): Promise<{ id: string; path: string }> {
+  const ctx = systemCtx(t.db.handle, t.clock, t.kefu.log);
+  const u = await createOrgUnit(ctx, { parentId, kind, name, code, timeZone: 'Asia/Shanghai' });
+  return { id: u.id, path: u.path };
+}
+
+/** Someone holding one role in one unit, password already changed (like seedWorld's staff); signs in with PASSWORD. */
+export async function addStaff(t: TestApp, p: { username: string; displayName: string; orgUnitId: string; roleKey: string; grantUnitId?: string }): Promise<{ id: string; username: string }> {
+  const ctx = systemCtx(t.db.handle, t.clock, t.kefu.log);
+  const role = (await roleRepository.byKey(t.kefu.db, p.roleKey))!;
+  const { user } = await createUser(ctx, { username: p.username, displayName: p.displayName, orgUnitId: p.orgUnitId, password: PASSWORD, grants: [{ roleId: role.id, orgUnitId: p.grantUnitId ?? p.orgUnitId }] });
+  await userRepository.update(t.kefu.db, user.id, null, { must_change_password: 0 });
+  return { id: user.id, username: p.username };
+}

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_tickets.ts';
+import * as m0003 from './0003_routing.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_tickets': m0002,
+  '0003_routing': m0003,
 };

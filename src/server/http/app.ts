@@ -14,6 +14,8 @@ import { customerRoutes } from '../modules/customers/customer.routes.ts';
 import { callbackRoutes } from '../modules/tickets/callback.routes.ts';
 import { notificationRoutes } from '../modules/tickets/notification.routes.ts';
 import { ticketRoutes } from '../modules/tickets/ticket.routes.ts';
+import { routingRoutes } from '../modules/tickets/routing.routes.ts';
+import { transferRoutes } from '../modules/tickets/transfer.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { orgUnitRoutes } from '../modules/org/org-unit.routes.ts';
 import { userRoutes } from '../modules/users/user.routes.ts';
@@ -94,6 +96,8 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   ticketRoutes(app);
   callbackRoutes(app);
   notificationRoutes(app);
+  routingRoutes(app);
+  transferRoutes(app);
 
   const hasWeb = existsSync(`${webRoot}index.html`);
   // wildcard: files are looked up per request, so a rebuilt console is served without a restart.

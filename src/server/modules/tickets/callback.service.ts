@@ -10,7 +10,7 @@ import { userRepository } from '../users/user.repository.ts';
 import { callbackRepository as repo, type CallbackView } from './callback.repository.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationText, notify } from './notification.service.ts';
-import { unitChain, upToCompany } from './org-chain.ts';
+import { escalationTargets } from './escalation.service.ts';
 import { endOfLocalDay } from './ticket.numbering.ts';
 import { ticketRepository, type TicketView } from './ticket.repository.ts';
 import { eventActor } from './ticket.service.ts';
@@ -150,13 +150,7 @@ export async function completeCallback(ctx: Ctx, id: string, input: z.infer<type
 }
 
 async function escalate(trx: Tx, ctx: Ctx, t: TicketView, result: { solved: boolean; satisfaction: number }): Promise<void> {
-  const units = upToCompany(await unitChain(trx, t.department_path ?? t.unit_path)).map((u) => u.id);
-  let role = 'supervisor';
-  let targets = await ticketRepository.holdersOfRole(trx, role, units);
-  if (targets.length === 0) {
-    role = 'manager';
-    targets = await ticketRepository.holdersOfRole(trx, role, units);
-  }
+  const { role, people: targets } = await escalationTargets(trx, t, ['supervisor', 'manager']);
   await notify(trx, ctx, {
     userIds: targets.map((p) => p.id),
     ticketId: t.id,

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationRepository as repo, type NotificationRow } from './notification.repository.ts';
 
-export type NotificationKind = 'mention' | 'assigned' | 'escalation';
+export type NotificationKind = 'mention' | 'assigned' | 'escalation' | 'transfer_answered';
 interface About {
   actor: string;
   number: string;
@@ -30,6 +30,14 @@ export const notificationText = {
     lang === 'zh'
       ? `工单 ${a.number}「${a.subject}」回访不满意（满意度 ${a.satisfaction}/5${a.solved ? '' : '，问题未解决'}），已重新打开并升级给你`
       : `${a.number} "${a.subject}": the customer was dissatisfied at the callback (${a.satisfaction}/5${a.solved ? '' : ', not solved'}); reopened and escalated to you`,
+  escalated: (a: About & { level: string; reason: string }, lang: Lang) =>
+    lang === 'zh'
+      ? `${a.actor} 把工单 ${a.number}「${a.subject}」升级给${a.level}：${excerpt(a.reason)}`
+      : `${a.actor} escalated ${a.number} "${a.subject}" to the ${a.level}: ${excerpt(a.reason)}`,
+  transferAnswered: (a: About & { department: string; answer: string }, lang: Lang) =>
+    lang === 'zh'
+      ? `${a.department}已回复工单 ${a.number}「${a.subject}」的转派：${excerpt(a.answer)}`
+      : `${a.department} answered the transfer of ${a.number} "${a.subject}": ${excerpt(a.answer)}`,
 };
 
 export function toNotification(r: NotificationRow): Notification {

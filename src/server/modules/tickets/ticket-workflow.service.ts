@@ -14,6 +14,7 @@ import { notificationText, notify } from './notification.service.ts';
 import { edgeOf, transitionMessage, workingStatuses } from './ticket.state.ts';
 import { eventActor, getTicket, grantsHold, loadForChange } from './ticket.service.ts';
 import { ticketRepository as repo, type TicketRow, type TicketView } from './ticket.repository.ts';
+import { transferRepository } from './transfer.repository.ts';
 
 export const invalidTransition = (ctx: Ctx, from: TicketStatus, to: TicketStatus) =>
   new AppError('INVALID_TRANSITION', 409, { fields: [{ field: 'to', message: transitionMessage(from, to, ctx.lang) }] });
@@ -46,6 +47,8 @@ export async function moveStatus(trx: Tx, ctx: Ctx, t: TicketView, to: TicketSta
     action = 'ticket.close';
     Object.assign(patch, { closed_at: at, close_reason: opts.reason ?? null, due_at: null });
     cancelled = await callbackRepository.cancelPending(trx, t.id, at);
+    // Departments are no longer waited for once the order is closed: their open transfers are withdrawn.
+    for (const x of await transferRepository.cancelOpen(trx, t.id, at, ctx.actor.userId)) events.push({ kind: 'transfer.cancelled', data: { transferId: x, reason: 'closed' } });
   } else if (to === 'resolved') {
     action = 'ticket.resolve';
     callback = { id: newId(now.getTime()), dueAt: iso(callbackDueAt(t, now)) };

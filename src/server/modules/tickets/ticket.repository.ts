@@ -42,8 +42,26 @@ export interface TicketFilter {
 
 type Scoped = ExpressionBuilder<Database & { t: TicketTable } & { u: OrgUnitTable }, 't' | 'u'>;
 
+/**
+ * The read scope of work orders: the owning unit lies in one of the subtrees, or a department in
+ * one of them was asked to help (a transfer 转派 that is open or answered). The second part is one
+ * uncorrelated subquery over the transfers to those departments (index ticket_transfers_department),
+ * so the planner builds its id set once instead of probing per row.
+ */
+export function readableTicket(eb: Scoped, paths: string[]): Expression<SqlBool> {
+  const own = inScope(eb.ref('u.path'), paths);
+  if (paths.length === 0 || paths.includes('/')) return own;
+  const asked = eb
+    .selectFrom('ticket_transfers as tt')
+    .innerJoin('org_units as td', 'td.id', 'tt.to_department_id')
+    .select('tt.ticket_id')
+    .where('tt.status', 'in', ['open', 'answered'])
+    .where(inScope(sql.ref('td.path'), paths));
+  return eb.or([own, eb('t.id', 'in', asked)]);
+}
+
 function ticketWhere(eb: Scoped, f: TicketFilter): Expression<SqlBool> {
-  const c: Expression<SqlBool>[] = [inScope(eb.ref('u.path'), f.paths)];
+  const c: Expression<SqlBool>[] = [readableTicket(eb, f.paths)];
   const never = sql<SqlBool>`1 = 0`;
   switch (f.queue) {
     case 'mine':
@@ -118,7 +136,7 @@ export const ticketRepository = {
   },
 
   async byIdInScope(db: Tx, id: string, paths: string[]): Promise<TicketView | undefined> {
-    return this.view(db).where('t.id', '=', id).where(inScope(sql.ref('u.path'), paths)).executeTakeFirst();
+    return this.view(db).where('t.id', '=', id).where((eb) => readableTicket(eb, paths)).executeTakeFirst();
   },
 
   async byId(db: Tx, id: string): Promise<TicketView | undefined> {
@@ -168,6 +186,11 @@ export const ticketRepository = {
       .set({ updated_at: now, ...(firstResponse ? { first_response_at: sql<string>`coalesce(first_response_at, ${now})` } : {}) })
       .where('id', '=', id)
       .execute();
+  },
+
+  /** The escalation level (升级) is not an edit of the order either: no version bump. */
+  async setEscalationLevel(db: Tx, id: string, level: NonNullable<TicketRow['escalation_level']>, now: string): Promise<void> {
+    await db.updateTable('tickets').set({ escalation_level: level, updated_at: now }).where('id', '=', id).execute();
   },
 
   /** The next number of the day for a company: one atomic upsert, safe under concurrent intakes on both engines. */

@@ -24,6 +24,7 @@ import { orgUnitRepository, type OrgUnitRow } from '../org/org-unit.repository.t
 import { userRepository, type GrantRow } from '../users/user.repository.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { companyOf, departmentOf, unitChain } from './org-chain.ts';
+import { applyRouting, planRouting } from './routing.intake.ts';
 import { localDay, ticketNumber } from './ticket.numbering.ts';
 import { ticketRepository as repo, type SortColumn, type TicketFilter, type TicketRow, type TicketView } from './ticket.repository.ts';
 
@@ -185,11 +186,18 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
       created_at: iso(now),
       updated_at: iso(now),
       version: 1,
+      routing_rule_id: null,
+      escalation_level: null,
     };
+    // Routing (分流): the first matching rule may set the department, priority, tags and assignee, and hand off.
+    const customerFacts = customer ? { tier: customer.tier, vip: customer.vip === 1 } : null;
+    const { plan } = await planRouting(trx, { row, unit, chain, company, customer: customerFacts, explicitDepartment: input.departmentId !== undefined, now }, true);
+    if (plan) Object.assign(row, plan.patch);
     await repo.insert(trx, row);
     await repo.appendEvents(trx, row.id, row.created_at, eventActor(ctx), [
       { kind: 'created', data: { number: row.number, type: row.type, channel: row.channel, priority: input.priority, severity: row.severity } },
     ]);
+    if (plan) await applyRouting(trx, ctx, row, plan);
     await recordAudit(trx, ctx, { action: 'ticket.create', entityType: 'ticket', entityId: row.id, orgUnitId: row.org_unit_id, after: audited(row), personal: personal(row) });
     return getTicket(ctx, row.id, trx);
   });

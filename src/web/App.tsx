@@ -13,6 +13,10 @@ import { LoginPage } from './modules/auth/LoginPage.tsx';
 import { TokensPage } from './modules/auth/TokensPage.tsx';
 import { HomePage } from './modules/home/HomePage.tsx';
 import { OrgUnitsPage } from './modules/org/OrgUnitsPage.tsx';
+import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
+import { IntakePage } from './modules/tickets/IntakePage.tsx';
+import { TicketDetailPage } from './modules/tickets/TicketDetailPage.tsx';
+import { TicketsPage } from './modules/tickets/TicketsPage.tsx';
 import { RolesPage } from './modules/users/RolesPage.tsx';
 import { UsersPage } from './modules/users/UsersPage.tsx';
 import { SessionProvider } from './session.tsx';
@@ -44,6 +48,10 @@ export function KefuApp() {
                 }
               >
                 <Route index element={<HomePage />} />
+                <Route path="tickets" element={<RequirePermission permission="ticket:read"><TicketsPage /></RequirePermission>} />
+                <Route path="tickets/new" element={<RequirePermission permission="ticket:create"><IntakePage /></RequirePermission>} />
+                <Route path="tickets/:id" element={<RequirePermission permission="ticket:read"><TicketDetailPage /></RequirePermission>} />
+                <Route path="callbacks" element={<RequirePermission permission="callback:perform"><CallbacksPage /></RequirePermission>} />
                 <Route path="org" element={<RequirePermission permission="org:read"><OrgUnitsPage /></RequirePermission>} />
                 <Route path="users" element={<RequirePermission permission="user:read"><UsersPage /></RequirePermission>} />
                 <Route path="roles" element={<RequirePermission permission="role:read"><RolesPage /></RequirePermission>} />

@@ -1,4 +1,23 @@
+import type { z } from 'zod';
 import type { ApiToken, AuditEntry, Me, OrgUnit, Role, User } from '../contracts/api.ts';
+import type {
+  Callback,
+  Customer,
+  customerCreate,
+  customerLookup,
+  Notification,
+  Ticket,
+  ticketCategory,
+  TicketQueue,
+  ticketCreate,
+  ticketQuery,
+  TicketStatus,
+  TicketSummary,
+  callbackQuery,
+  TimelineEvent,
+  TicketMessage,
+  ticketUpdate,
+} from '../contracts/tickets.ts';
 import { api } from './api.ts';
 
 /** Typed calls of every API endpoint the console uses (shapes from src/contracts/api.ts). */
@@ -89,4 +108,49 @@ export const rolesApi = {
 export const auditApi = {
   list: (f: AuditFilter & { cursor?: string; limit?: number }) => api.get<Page<AuditEntry>>('/api/audit', { ...f }),
   verify: () => api.post<VerifyResult>('/api/audit/verify', {}),
+};
+
+export type TicketFilter = Omit<z.input<typeof ticketQuery>, 'limit' | 'cursor'>;
+export type TicketCreateInput = z.input<typeof ticketCreate>;
+export type TicketUpdateInput = z.input<typeof ticketUpdate>;
+export type TicketCategory = z.infer<typeof ticketCategory>;
+export type TicketCounts = Record<TicketQueue, number>;
+export type CustomerLookup = z.infer<typeof customerLookup>;
+export type CustomerCreateInput = z.input<typeof customerCreate>;
+export type CallbackFilter = Omit<z.input<typeof callbackQuery>, 'limit'> & { limit?: number };
+export interface CallbackOutcome {
+  solved: boolean;
+  satisfaction: number;
+  comment: string;
+}
+
+export const ticketsApi = {
+  list: (f: TicketFilter & { cursor?: string; limit?: number }) => api.get<Page<TicketSummary>>('/api/tickets', { ...f }),
+  counts: () => api.get<TicketCounts>('/api/tickets/counts'),
+  get: (id: string) => api.get<Ticket>(`/api/tickets/${id}`),
+  create: (input: TicketCreateInput) => api.post<Ticket>('/api/tickets', input),
+  update: (id: string, input: TicketUpdateInput) => api.patch<Ticket>(`/api/tickets/${id}`, input),
+  timeline: (id: string) => api.get<TimelineEvent[]>(`/api/tickets/${id}/timeline`),
+  transition: (id: string, to: TicketStatus, version: number, reason?: string) => api.post<Ticket>(`/api/tickets/${id}/transitions`, { to, version, reason }),
+  take: (id: string, version: number) => api.post<Ticket>(`/api/tickets/${id}/take`, { version }),
+  assign: (id: string, assigneeId: string, version: number) => api.post<Ticket>(`/api/tickets/${id}/assign`, { assigneeId, version }),
+  message: (id: string, kind: TicketMessage['kind'], body: string) => api.post<TicketMessage>(`/api/tickets/${id}/messages`, { kind, body }),
+  categories: () => api.get<TicketCategory[]>('/api/ticket-categories'),
+};
+
+export const callbacksApi = {
+  list: (f: CallbackFilter) => api.get<Page<Callback>>('/api/callbacks', { ...f }),
+  attempt: (id: string, note: string) => api.post<Callback>(`/api/callbacks/${id}/attempt`, { reached: false, note }),
+  complete: (id: string, outcome: CallbackOutcome) => api.post<Callback>(`/api/callbacks/${id}/complete`, { reached: true, ...outcome }),
+};
+
+export const notificationsApi = {
+  list: (q: { unread?: boolean; cursor?: string; limit?: number }) =>
+    api.get<Page<Notification>>('/api/notifications', { unread: q.unread === undefined ? undefined : String(q.unread), cursor: q.cursor, limit: q.limit }),
+  read: (id: string) => api.post<Notification>(`/api/notifications/${id}/read`, {}),
+};
+
+export const customersApi = {
+  lookup: (phone: string) => api.get<CustomerLookup>('/api/customers/lookup', { phone }),
+  create: (input: CustomerCreateInput) => api.post<Customer>('/api/customers', input),
 };

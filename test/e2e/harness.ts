@@ -149,3 +149,29 @@ export async function startHarness(): Promise<Harness> {
     throw err;
   }
 }
+
+/**
+ * A signed-in API caller (cookie session + CSRF token), for setting a story up quickly or for making a
+ * change behind the console's back; with `newPassword` it replaces a one-time password first.
+ */
+export async function apiSession(baseUrl: string, username: string, password: string, newPassword?: string) {
+  let cookie = '';
+  let csrf = '';
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': 'zh-CN' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (cookie) headers.cookie = cookie;
+    if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
+    const res = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const set = res.headers.getSetCookie();
+    if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  csrf = (await call<{ csrfToken: string }>('POST', '/api/auth/login', { username, password })).csrfToken;
+  if (newPassword) {
+    await call('POST', '/api/auth/password', { currentPassword: password, newPassword });
+    csrf = (await call<{ csrfToken: string }>('GET', '/api/auth/me')).csrfToken;
+  }
+  return call;
+}

@@ -50,3 +50,19 @@ export async function toast(page: Page, text: string): Promise<void> {
 export async function confirm(page: Page): Promise<void> {
   await page.getByTestId('confirm-ok').last().click();
 }
+
+/** The keyboard, counting what a person would press: every key (`control`: the non-character ones) and every character typed. */
+export class CountingKeyboard {
+  presses = 0;
+  control = 0;
+  constructor(private readonly page: Page) {}
+  async press(key: string, times = 1) {
+    for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
+    this.presses += times;
+    this.control += times;
+  }
+  async type(text: string) {
+    await this.page.keyboard.type(text);
+    this.presses += [...text].length;
+  }
+}

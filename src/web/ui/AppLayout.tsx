@@ -3,6 +3,7 @@ import { App, Avatar, Button, Dropdown, Layout, Menu, Space, theme, Typography, 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { NotificationBell } from '../modules/tickets/NotificationBell.tsx';
 import { useSession } from '../session.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { visibleNavigation } from './navigation.tsx';
@@ -45,7 +46,9 @@ export function AppLayout() {
       })),
     })),
   ];
-  const selected = '/' + (location.pathname.split('/')[1] ?? '');
+  // The menu item whose path is the longest start of the address (/tickets/new is the intake, /tickets/… an order).
+  const paths = modules.flatMap((m) => m.items.map((i) => i.path));
+  const selected = paths.filter((p) => location.pathname === p || location.pathname.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0] ?? location.pathname;
 
   const userItems: MenuProps['items'] = [
     { key: 'password', icon: <LockOutlined />, label: <span data-testid="menu-change-password">{t('userMenu.changePassword')}</span> },
@@ -92,6 +95,7 @@ export function AppLayout() {
         >
           <Typography.Text type="secondary">{t('app.tagline')}</Typography.Text>
           <Space size="middle">
+            <NotificationBell />
             <LanguageSwitch />
             <Dropdown menu={{ items: userItems, onClick: onUserMenu }} trigger={['click']}>
               <Button type="text" data-testid="user-menu">

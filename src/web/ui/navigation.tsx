@@ -1,20 +1,28 @@
-import { ApartmentOutlined, AuditOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../contracts/permissions.ts';
 
 /** The console's pages by module; each is shown only to those holding its permission. */
 export interface NavItem {
-  key: 'org' | 'users' | 'roles' | 'audit';
+  key: 'tickets' | 'intake' | 'callbacks' | 'org' | 'users' | 'roles' | 'audit';
   path: string;
   permission: Permission;
   icon: ReactNode;
 }
 export interface NavModule {
-  key: 'moduleOrg' | 'moduleAudit';
+  key: 'moduleService' | 'moduleOrg' | 'moduleAudit';
   items: NavItem[];
 }
 
 export const navigation: NavModule[] = [
+  {
+    key: 'moduleService',
+    items: [
+      { key: 'tickets', path: '/tickets', permission: 'ticket:read', icon: <ProfileOutlined /> },
+      { key: 'intake', path: '/tickets/new', permission: 'ticket:create', icon: <FileAddOutlined /> },
+      { key: 'callbacks', path: '/callbacks', permission: 'callback:perform', icon: <PhoneOutlined /> },
+    ],
+  },
   {
     key: 'moduleOrg',
     items: [

@@ -4,7 +4,15 @@ import { Link } from 'react-router-dom';
 import { useSession } from '../../session.tsx';
 import { visibleNavigation } from '../../ui/navigation.tsx';
 
-const descriptions = { org: 'home.orgDesc', users: 'home.usersDesc', roles: 'home.rolesDesc', audit: 'home.auditDesc' } as const;
+const descriptions = {
+  tickets: 'home.ticketsDesc',
+  intake: 'home.intakeDesc',
+  callbacks: 'home.callbacksDesc',
+  org: 'home.orgDesc',
+  users: 'home.usersDesc',
+  roles: 'home.rolesDesc',
+  audit: 'home.auditDesc',
+} as const;
 
 /** The landing page: a greeting and the modules the person may use. */
 export function HomePage() {

@@ -1,0 +1,138 @@
+import { ReloadOutlined } from '@ant-design/icons';
+import { Badge, Button, Flex, Input, Select, Space, Tabs, Typography, type TableColumnsType } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import type { TicketQueue, TicketSummary } from '../../../contracts/tickets.ts';
+import { ticketsApi, type TicketCounts, type TicketFilter } from '../../endpoints.ts';
+import { useSession } from '../../session.tsx';
+import { CursorTable, filterProps } from '../../ui/DataTable.tsx';
+import { rowTid, useNotify } from '../../ui/errors.tsx';
+import { formatTime } from '../../ui/format.ts';
+import { CreateButton, Page } from '../../ui/Page.tsx';
+import { useCursorList } from '../../ui/useCursorList.ts';
+import { useLoaded } from '../../ui/useLoaded.ts';
+import { channels, priorities, queues, statuses, types } from './model.ts';
+import { CustomerCell, DueTime, PriorityTag, Relative, StatusTag, TypeTag } from './TicketTags.tsx';
+
+type Filters = Omit<TicketFilter, 'queue' | 'sort' | 'order'>;
+type QueueTab = TicketQueue | 'all';
+const fetchPage = (f: TicketFilter, cursor?: string) => ticketsApi.list({ ...f, cursor, limit: 50 });
+const isQueue = (q: string | null): q is TicketQueue => (queues as string[]).includes(q ?? '');
+
+/** The work queues with their counts, filters, and the orders in the chosen queue; a row opens the order. */
+export function TicketsPage() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const [params, setParams] = useSearchParams();
+  const queue: QueueTab = isQueue(params.get('queue')) ? (params.get('queue') as TicketQueue) : params.get('queue') === 'all' ? 'all' : 'mine';
+  const [filters, setFilters] = useState<Filters>({});
+  const query = useMemo<TicketFilter>(() => ({ ...filters, queue: queue === 'all' ? undefined : queue }), [filters, queue]);
+  const list = useCursorList(fetchPage, query);
+  const counts = useLoaded<TicketCounts | null>(ticketsApi.counts, null);
+  const categories = useLoaded(ticketsApi.categories, []);
+
+  const { reload: reloadCounts, error: countsError } = counts;
+  useEffect(() => {
+    if (countsError) notify.fail(countsError);
+  }, [countsError, notify]);
+  const refresh = () => {
+    list.reload();
+    void reloadCounts();
+  };
+  const set = <K extends keyof Filters>(key: K) => (value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value ?? undefined }));
+
+  const columns: TableColumnsType<TicketSummary> = [
+    {
+      title: t('tickets.fields.number'),
+      dataIndex: 'number',
+      render: (n: string, r) => (
+        <Link to={`/tickets/${r.id}`} onClick={(e) => e.stopPropagation()} data-testid="ticket-number">
+          {n}
+        </Link>
+      ),
+    },
+    {
+      title: t('tickets.fields.subject'),
+      dataIndex: 'subject',
+      render: (s: string) => (
+        <Typography.Text ellipsis={{ tooltip: s }} style={{ maxWidth: 280 }} data-testid="ticket-subject">
+          {s}
+        </Typography.Text>
+      ),
+    },
+    { title: t('tickets.fields.type'), dataIndex: 'type', render: (v: TicketSummary['type']) => <TypeTag type={v} /> },
+    { title: t('tickets.fields.status'), dataIndex: 'status', render: (v: TicketSummary['status']) => <StatusTag status={v} /> },
+    { title: t('tickets.fields.priority'), dataIndex: 'priority', render: (v: TicketSummary['priority']) => <PriorityTag priority={v} /> },
+    { title: t('tickets.fields.customer'), key: 'customer', render: (_, r) => <CustomerCell name={r.customerName} phone={r.customerPhone} /> },
+    { title: t('tickets.fields.assignee'), dataIndex: 'assigneeName', render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('tickets.unassigned')}</Typography.Text> },
+    { title: t('tickets.fields.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatTime(v) },
+    { title: t('tickets.fields.updatedAt'), dataIndex: 'updatedAt', render: (v: string) => <Relative iso={v} /> },
+    { title: t('tickets.fields.dueAt'), key: 'due', render: (_, r) => <DueTime dueAt={r.dueAt} status={r.status} /> },
+  ];
+
+  const tabLabel = (q: QueueTab) => (
+    <Space size={6} data-testid={`queue-${q}`}>
+      {t(`tickets.queues.${q}`)}
+      {q !== 'all' && counts.data && (
+        <Badge count={counts.data[q]} showZero overflowCount={999} color={q === 'overdue' && counts.data[q] > 0 ? 'red' : '#8c8c8c'} data-testid={`queue-count-${q}`} />
+      )}
+    </Space>
+  );
+  const options = <T extends string>(values: readonly T[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${String(v)}` as string) }));
+
+  return (
+    <Page
+      title={t('tickets.title')}
+      testId="tickets-page"
+      extra={
+        <Space>
+          <Button icon={<ReloadOutlined />} onClick={refresh} data-testid="tickets-refresh">
+            {t('common.refresh')}
+          </Button>
+          {can('ticket:create') && (
+            <CreateButton onClick={() => navigate('/tickets/new')} testId="ticket-create">
+              {t('nav.intake')}
+            </CreateButton>
+          )}
+        </Space>
+      }
+    >
+      <Tabs
+        activeKey={queue}
+        onChange={(q) => setParams(q === 'mine' ? {} : { queue: q })}
+        items={[...queues, 'all' as const].map((q) => ({ key: q, label: tabLabel(q) }))}
+      />
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          {...filterProps(t('tickets.filters.search'), 280)}
+          onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
+          enterButton={t('common.search')}
+          data-testid="ticket-search"
+        />
+        <Select {...filterProps(t('tickets.fields.status'), 140)} value={filters.status} onChange={set('status')} options={options(statuses, 'tickets.statuses')} data-testid="ticket-status-filter" />
+        <Select {...filterProps(t('tickets.fields.type'), 120)} value={filters.type} onChange={set('type')} options={options(types, 'tickets.types')} data-testid="ticket-type-filter" />
+        <Select {...filterProps(t('tickets.fields.channel'), 130)} value={filters.channel} onChange={set('channel')} options={options(channels, 'tickets.channels')} data-testid="ticket-channel-filter" />
+        <Select {...filterProps(t('tickets.fields.priority'), 120)} value={filters.priority} onChange={set('priority')} options={options(priorities, 'tickets.priorities')} data-testid="ticket-priority-filter" />
+        <Select
+          {...filterProps(t('tickets.fields.category'), 140)}
+          showSearch={{ optionFilterProp: 'label' }}
+          value={filters.categoryId}
+          onChange={set('categoryId')}
+          options={categories.data.map((c) => ({ value: c.id, label: c.name }))}
+          data-testid="ticket-category-filter"
+        />
+      </Flex>
+      <CursorTable<TicketSummary>
+        list={list}
+        loadMoreTestId="ticket-load-more"
+        columns={columns}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('tickets.empty') }}
+        onRow={(r) => ({ ...rowTid(`ticket-row-${r.number}`), onClick: () => navigate(`/tickets/${r.id}`), style: { cursor: 'pointer' } })}
+      />
+    </Page>
+  );
+}

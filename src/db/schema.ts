@@ -301,5 +301,25 @@ export interface Database {
   notifications: NotificationTable;
   routing_rules: RoutingRuleTable;
   ticket_transfers: TicketTransferTable;
+  working_calendars: WorkingCalendarTable;
 }
 
+
+/** A unit's own working calendar (工作日历); JSON columns hold 'HH:MM-HH:MM' lists and 'YYYY-MM-DD' dates. */
+export interface WorkingCalendarTable {
+  id: string;
+  org_unit_id: string;
+  time_zone: string;
+  /** JSON: seven lists of 'HH:MM-HH:MM', index 0 = Sunday. */
+  week: string;
+  /** JSON list of 'HH:MM-HH:MM', or null (Monday's hours). */
+  make_up_day_hours: string | null;
+  holiday_set: 'china_official' | 'none';
+  /** JSON list of dates off beyond the holiday set. */
+  extra_holidays: string;
+  /** JSON list of make-up working days beyond the holiday set. */
+  extra_workdays: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}

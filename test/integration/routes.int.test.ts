@@ -29,11 +29,13 @@ describe('every route declares its access', () => {
       [
         "DELETE /api/auth/tokens/:id authenticated",
         "DELETE /api/org-units/:id org:manage",
+        "DELETE /api/org-units/:id/calendar sla:manage",
         "DELETE /api/roles/:id role:manage",
         "DELETE /api/routing-rules/:id routing:manage",
         "GET /api/audit audit:read",
         "GET /api/auth/me self",
         "GET /api/auth/tokens authenticated",
+        "GET /api/calendar/deadline org:read",
         "GET /api/callbacks callback:perform",
         "GET /api/customers customer:read",
         "GET /api/customers/:id customer:read",
@@ -43,6 +45,8 @@ describe('every route declares its access', () => {
         "GET /api/openapi.json public",
         "GET /api/org-units org:read",
         "GET /api/org-units/:id org:read",
+        "GET /api/org-units/:id/calendar org:read",
+        "GET /api/org-units/:id/calendar/ics org:read",
         "GET /api/permissions authenticated",
         "GET /api/roles role:read",
         "GET /api/roles/:id role:read",
@@ -71,6 +75,7 @@ describe('every route declares its access', () => {
         "POST /api/customers authenticated",
         "POST /api/notifications/:id/read authenticated",
         "POST /api/org-units org:manage",
+        "POST /api/org-units/:id/calendar/ics sla:manage",
         "POST /api/roles role:manage",
         "POST /api/routing-rules routing:manage",
         "POST /api/routing-rules/reorder routing:manage",
@@ -86,6 +91,7 @@ describe('every route declares its access', () => {
         "POST /api/transfers/:id/cancel ticket:assign",
         "POST /api/users user:manage",
         "POST /api/users/:id/reset-password user:manage",
+        "PUT /api/org-units/:id/calendar sla:manage",
         "PUT /api/users/:id/grants user:manage",
       ]
     `);

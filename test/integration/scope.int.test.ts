@@ -17,6 +17,9 @@ describe('branch scope across every route', () => {
   let bNotification: { id: string };
   let bTransfer: { id: string };
   let bRule: { id: string; version: number };
+  let bCalendar: { version: number };
+  const calendarB = { timeZone: 'Asia/Shanghai', week: [[], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-12:00']], extraHolidays: ['2026-12-24'] };
+  const icsB = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261226\r\nX-KEFU-KIND:HOLIDAY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
   beforeAll(async () => {
     t = await createTestApp();
     w = await seedWorld(t);
@@ -38,6 +41,7 @@ describe('branch scope across every route', () => {
     bTransfer = (await managerB.post(`/api/tickets/${asked.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '请核实', timeLimitMinutes: 60, version: asked.version })).json().transfers[0];
     bRule = (await managerB.post('/api/routing-rules', { orgUnitId: w.units.branchB.id, name: 'B规则', conditions: { keywords: ['漏水'] }, actions: { departmentId: w.units.deptB.id } })).json();
     bUser = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
+    bCalendar = (await managerB.put(`/api/org-units/${w.units.deptB.id}/calendar`, calendarB)).json().calendar;
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
   });
@@ -78,6 +82,12 @@ describe('branch scope across every route', () => {
     ['DELETE', `/api/routing-rules/${bRule.id}`],
     ['POST', '/api/routing-rules/reorder', { orgUnitId: w.units.branchB.id, ids: [bRule.id] }],
     ['POST', '/api/routing-rules/test', { orgUnitId: w.units.deptB.id, type: 'complaint', channel: 'phone', subject: '漏水' }],
+    ['GET', `/api/org-units/${w.units.deptB.id}/calendar`],
+    ['PUT', `/api/org-units/${w.units.deptB.id}/calendar`, { ...calendarB, extraHolidays: [], version: bCalendar.version }],
+    ['DELETE', `/api/org-units/${w.units.deptB.id}/calendar`],
+    ['GET', `/api/org-units/${w.units.deptB.id}/calendar/ics`],
+    ['POST', `/api/org-units/${w.units.deptB.id}/calendar/ics`, { ics: icsB, version: bCalendar.version }],
+    ['GET', `/api/calendar/deadline?orgUnitId=${w.units.deptB.id}&start=2026-11-27T09:00:00Z&minutes=60`],
   ];
   /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
   const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules']);
@@ -108,6 +118,7 @@ describe('branch scope across every route', () => {
       expect((await (await t.login('agent.b')).get('/api/notifications')).json().items).toMatchObject([{ id: bNotification.id, readAt: null }]);
       expect((await managerB.get('/api/transfers?mine=true')).json().items).toMatchObject([{ id: bTransfer.id, status: 'open', answer: null }]);
       expect((await managerB.get('/api/routing-rules')).json()).toMatchObject([{ id: bRule.id, name: 'B规则', version: bRule.version }]);
+      expect((await managerB.get(`/api/org-units/${w.units.deptB.id}/calendar`)).json()).toMatchObject({ inheritedFrom: null, calendar: { version: bCalendar.version, extraHolidays: ['2026-12-24'] } });
     });
   }
 

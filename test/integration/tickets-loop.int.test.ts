@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, HIRED_PASSWORD, createTestApp, hireThroughApi, intakeBody, seedWorld, workOrders, type Client, type TestApp, type World, type WorkOrderSample } from '../utils/app.ts';
+import { ADMIN_PASSWORD, HIRED_PASSWORD, PASSWORD, createTestApp, hireThroughApi, intakeBody, seedWorld, workOrders, type Client, type TestApp, type World, type WorkOrderSample } from '../utils/app.ts';
 
 type Ticket = { id: string; number: string; status: string; version: number; [k: string]: unknown };
 type Callback = { id: string; ticketId: string; status: string; attempts: number; dueAt: string; outcome: Record<string, unknown> };
@@ -73,6 +73,10 @@ describe('work orders: conversation and the callback loop', () => {
     expect(lead[0]).toMatchObject({ kind: 'mention', readAt: null });
     expect(lead[0].text).toContain(tk.number);
     expect(lead[0].text).toContain('刘客服');
+    expect(lead[0].text).toContain('提到了你');
+    // The same notification reads in English for an English reader.
+    const inEnglish = (await (await t.login('lead.a', PASSWORD, 'en')).get('/api/notifications')).json().items.find((n: { id: string }) => n.id === lead[0].id);
+    expect(inEnglish.text).toMatch(new RegExp(`mentioned you on ${tk.number}`));
     expect((await notifications(supervisor.client)).filter((n) => n.ticketId === tk.id)).toHaveLength(1);
     expect(await notifications(agentB)).toEqual([]); // branch B cannot see the order: no notification
     expect((await notifications(agentA)).filter((n) => n.ticketId === tk.id)).toEqual([]); // not the writer either
@@ -92,6 +96,9 @@ describe('work orders: conversation and the callback loop', () => {
     const complaint = await resolved(agentA, workOrders.aircon);
     const repair = await resolved(agentA, workOrders.lamp);
     const now = t.clock.now().getTime();
+    // Working time on the default calendar (09:00–18:00 Mon–Fri): resolved Wednesday about 10:00 (+08:00),
+    // 9 working hours → Thursday the same time, 18 → Friday — a day and two days, as before.
+    expect(new Date(now).toISOString()).toMatch(/^2026-11-25T02:/);
     expect(complaint).toMatchObject({ status: 'awaiting_callback', dueAt: new Date(now + 24 * HOUR).toISOString() });
     expect(repair.dueAt).toBe(new Date(now + 48 * HOUR).toISOString());
     const cb = (await callbackOf(agentA, complaint.id))!;

@@ -74,6 +74,7 @@ describe('work orders: transfers and escalation', () => {
       actions: { departmentId: engineering.id, timeLimitMinutes: 120, tags: ['工程'] },
     });
     expect(rule.statusCode, rule.body).toBe(201);
+    // Wednesday 10:00 (+08:00): the limits below fall inside working hours, so working time = clock time here.
     const registered = t.clock.now().getTime();
     const tk = await create(agentA, workOrders.shower, { subject: '洗浴水小发黄', customerName: '王秀兰', customerPhone: '13812345678' });
     expect(tk).toMatchObject({ status: 'new', departmentId: engineering.id, departmentName: '工程部', tags: ['工程'], orgUnitId: w.units.teamA.id });

@@ -127,7 +127,10 @@ describe('work orders: intake, life cycle, assignment', () => {
     await step(agentA, 'in_progress', 'in_progress');
     await step(agentA, 'resolved', 'awaiting_callback'); // resolving schedules the callback at once
     expect(tk.resolvedAt).toBe(t.clock.now().toISOString());
-    expect(tk.dueAt).toBe(new Date(t.clock.now().getTime() + 24 * 3600_000).toISOString()); // a complaint: next day
+    // A complaint: one working day (9 h) later. Resolved 2026-11-26 00:30 (+08:00), before the day's
+    // hours: 09:00–18:00 that Thursday → 18:00 = 10:00Z.
+    expect(tk.resolvedAt).toBe('2026-11-25T16:30:00.000Z');
+    expect(tk.dueAt).toBe('2026-11-26T10:00:00.000Z');
     expect((await move(agentA, tk, 'closed')).statusCode).toBe(403); // closing by hand needs ticket:close
     await step(leadA, 'closed', 'closed', '客人已换房，确认满意');
     expect(tk).toMatchObject({ closeReason: '客人已换房，确认满意', dueAt: null });

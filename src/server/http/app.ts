@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../platform/ids.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { customerRoutes } from '../modules/customers/customer.routes.ts';
 import { callbackRoutes } from '../modules/tickets/callback.routes.ts';
 import { notificationRoutes } from '../modules/tickets/notification.routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   notificationRoutes(app);
   routingRoutes(app);
   transferRoutes(app);
+  calendarRoutes(app);
 
   const hasWeb = existsSync(`${webRoot}index.html`);
   // wildcard: files are looked up per request, so a rebuilt console is served without a restart.

@@ -1,13 +1,27 @@
 import type { TicketType } from '../../../contracts/tickets.ts';
-
-const HOUR = 3_600_000;
+import type { Lang } from '../../../contracts/errors.ts';
+import type { Tx } from '../../../db/database.ts';
+import { workingDeadline, type Deadline } from '../calendar/calendar.service.ts';
 
 /**
- * When the callback (回访) after a resolution is due: 24 hours for complaints, 48 hours for the
- * rest. Calendar time for now. This is the seam for the SLA issue, which will count working
- * time on the owning unit's calendar (holidays, 调休) instead — callers pass the whole ticket so
- * that the replacement can look at its unit, type and severity without changing them.
+ * Working minutes until the callback (回访) after a resolution is due. The earlier calendar-time rule
+ * (24 h complaints, 48 h the rest) kept as amounts of working time: one working day of the default
+ * calendar (09:00–18:00 = 9 h) for complaints, two (18 h) for the rest.
  */
-export function callbackDueAt(ticket: { type: TicketType; org_unit_id: string; severity: number | null }, resolvedAt: Date): Date {
-  return new Date(resolvedAt.getTime() + (ticket.type === 'complaint' ? 24 : 48) * HOUR);
+export function callbackWorkingMinutes(type: TicketType): number {
+  return (type === 'complaint' ? 9 : 18) * 60;
+}
+
+/**
+ * When the callback is due: callbackWorkingMinutes of working time on the effective calendar of the
+ * responsible department, else the owning unit (holidays and 调休 included). A year without holiday
+ * data still gives a deadline, with a warning.
+ */
+export function callbackDueAt(
+  trx: Tx,
+  lang: Lang,
+  ticket: { type: TicketType; org_unit_id: string; department_id: string | null; severity: number | null },
+  resolvedAt: Date,
+): Promise<Deadline> {
+  return workingDeadline(trx, lang, ticket.department_id ?? ticket.org_unit_id, resolvedAt, callbackWorkingMinutes(ticket.type));
 }

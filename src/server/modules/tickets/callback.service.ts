@@ -155,7 +155,7 @@ async function escalate(trx: Tx, ctx: Ctx, t: TicketView, result: { solved: bool
     userIds: targets.map((p) => p.id),
     ticketId: t.id,
     kind: 'escalation',
-    text: notificationText.escalation({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, ...result }, 'zh'),
+    text: (lang) => notificationText.escalation({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, ...result }, lang),
   });
   const at = iso(ctx.clock.now());
   await ticketRepository.appendEvents(trx, t.id, at, eventActor(ctx), [

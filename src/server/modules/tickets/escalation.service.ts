@@ -63,7 +63,7 @@ export async function escalateTicket(ctx: Ctx, id: string, input: z.infer<typeof
       userIds: targets.map((p) => p.id),
       ticketId: id,
       kind: 'escalation',
-      text: notificationText.escalated({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, level: escalationLabels[input.level].zh, reason: input.reason }, 'zh'),
+      text: (lang) => notificationText.escalated({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, level: escalationLabels[input.level][lang], reason: input.reason }, lang),
     });
     const to = targets.map((p) => ({ id: p.id, name: p.display_name }));
     await ticketRepository.appendEvents(trx, id, at, eventActor(ctx), [{ kind: 'escalated', data: { level: input.level, reason: input.reason, role, to } }]);

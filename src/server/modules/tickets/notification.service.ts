@@ -18,10 +18,7 @@ interface About {
 
 const excerpt = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
-/**
- * Notification texts, plain text. People have no language preference yet, so they are written in
- * the console's default language (zh-CN); `kind` and `ticketId` let the console render its own.
- */
+/** Notification texts, plain text, in both languages: each is stored in both and read in the reader's. */
 export const notificationText = {
   mention: (a: About & { body: string }, lang: Lang) =>
     lang === 'zh' ? `${a.actor} 在工单 ${a.number}「${a.subject}」的备注中提到了你：${excerpt(a.body)}` : `${a.actor} mentioned you on ${a.number} "${a.subject}": ${excerpt(a.body)}`,
@@ -40,16 +37,19 @@ export const notificationText = {
       : `${a.department} answered the transfer of ${a.number} "${a.subject}": ${excerpt(a.answer)}`,
 };
 
-export function toNotification(r: NotificationRow): Notification {
-  return { id: r.id, ticketId: r.ticket_id, kind: r.kind, text: r.text, createdAt: r.created_at, readAt: r.read_at };
+/** Texts are kept in both languages (zh␟en) and read in the reader's. */
+export function toNotification(r: NotificationRow, lang: Lang): Notification {
+  const [zh, en] = r.text.split('\u001f');
+  return { id: r.id, ticketId: r.ticket_id, kind: r.kind, text: lang === 'en' && en ? en : zh, createdAt: r.created_at, readAt: r.read_at };
 }
 
 /** Writes notifications in the caller's transaction: they exist exactly when the change that caused them does. */
-export async function notify(trx: Tx, ctx: Ctx, n: { userIds: string[]; ticketId: string | null; kind: NotificationKind; text: string }): Promise<void> {
+export async function notify(trx: Tx, ctx: Ctx, n: { userIds: string[]; ticketId: string | null; kind: NotificationKind; text: (lang: Lang) => string }): Promise<void> {
   const at = iso(ctx.clock.now());
+  const text = `${n.text('zh')}\u001f${n.text('en')}`;
   await repo.insertMany(
     trx,
-    [...new Set(n.userIds)].map((userId) => ({ id: newId(), user_id: userId, ticket_id: n.ticketId, kind: n.kind, text: n.text, created_at: at, read_at: null })),
+    [...new Set(n.userIds)].map((userId) => ({ id: newId(), user_id: userId, ticket_id: n.ticketId, kind: n.kind, text, created_at: at, read_at: null })),
   );
 }
 
@@ -62,7 +62,7 @@ export async function listNotifications(ctx: Ctx, q: z.infer<typeof notification
   });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toNotification), nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null };
+  return { items: page.map((r) => toNotification(r, ctx.lang)), nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null };
 }
 
 /** Marks one of the caller's own notifications read; anybody else's does not exist for them. */
@@ -72,6 +72,6 @@ export async function readNotification(ctx: Ctx, id: string): Promise<Notificati
   return ctx.db.transaction().execute(async (trx) => {
     if (!(await repo.byIdForUser(trx, id, userId))) throw notFound();
     await repo.markRead(trx, id, userId, iso(ctx.clock.now()));
-    return toNotification((await repo.byIdForUser(trx, id, userId))!);
+    return toNotification((await repo.byIdForUser(trx, id, userId))!, ctx.lang);
   });
 }

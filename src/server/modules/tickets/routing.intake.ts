@@ -150,7 +150,7 @@ export async function planRouting(trx: Tx, s: IntakeSubject, commit: boolean): P
   const department = units.get(actions.departmentId)!;
   plan.department = department;
   plan.patch.department_id = department.id;
-  if (actions.timeLimitMinutes) plan.handoff = { department, minutes: actions.timeLimitMinutes, dueAt: handoffDueAt(department, s.now, actions.timeLimitMinutes) };
+  if (actions.timeLimitMinutes) plan.handoff = { department, minutes: actions.timeLimitMinutes, dueAt: (await handoffDueAt(trx, 'zh', department, s.now, actions.timeLimitMinutes)).due };
   if (actions.assignment !== 'manual') {
     const target = (actions.teamId && units.get(actions.teamId)) || department;
     const turn = actions.assignment === 'round_robin' && commit ? await routingRepository.lockTurn(trx, winner.id) : undefined;
@@ -195,7 +195,7 @@ export async function applyRouting(trx: Tx, ctx: Ctx, row: TicketRow, plan: Rout
   }
   await ticketRepository.appendEvents(trx, row.id, row.created_at, actor, events);
   if (assignee && assignee.id !== ctx.actor.userId) {
-    await notify(trx, ctx, { userIds: [assignee.id], ticketId: row.id, kind: 'assigned', text: notificationText.assigned({ actor: `分流规则「${rule.name}」`, number: row.number, subject: row.subject }, 'zh') });
+    await notify(trx, ctx, { userIds: [assignee.id], ticketId: row.id, kind: 'assigned', text: (lang) => notificationText.assigned({ actor: lang === 'zh' ? `分流规则「${rule.name}」` : `routing rule "${rule.name}"`, number: row.number, subject: row.subject }, lang) });
   }
   const transfers = plan.handoff ? await openTransfers(trx, ctx, row, [plan.handoff.department], { reason: `分流规则：${rule.name}`, minutes: plan.handoff.minutes, ruleId: rule.id }) : [];
   await recordAudit(trx, ctx, {

@@ -35,7 +35,7 @@ export async function addMessage(ctx: Ctx, id: string, input: z.infer<typeof mes
         userIds: mentioned,
         ticketId: id,
         kind: 'mention',
-        text: notificationText.mention({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, body: input.body }, 'zh'),
+        text: (lang) => notificationText.mention({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, body: input.body }, lang),
       });
     }
     await repo.appendEvents(trx, id, at, eventActor(ctx), [{ kind: input.kind, data: { messageId: message.id, ...(mentioned.length ? { mentioned } : {}) } }]);

@@ -51,7 +51,7 @@ export async function moveStatus(trx: Tx, ctx: Ctx, t: TicketView, to: TicketSta
     for (const x of await transferRepository.cancelOpen(trx, t.id, at, ctx.actor.userId)) events.push({ kind: 'transfer.cancelled', data: { transferId: x, reason: 'closed' } });
   } else if (to === 'resolved') {
     action = 'ticket.resolve';
-    callback = { id: newId(now.getTime()), dueAt: iso(callbackDueAt(t, now)) };
+    callback = { id: newId(now.getTime()), dueAt: iso((await callbackDueAt(trx, ctx.lang, t, now)).due) };
     Object.assign(patch, { status: 'awaiting_callback', resolved_at: at, due_at: callback.dueAt });
     events.push({ kind: 'callback.scheduled', data: { callbackId: callback.id, dueAt: callback.dueAt } }, { kind: 'status', data: { from: 'resolved', to: 'awaiting_callback' } });
   }
@@ -118,7 +118,7 @@ export async function assignTicket(ctx: Ctx, id: string, input: z.infer<typeof t
       ...(status !== t.status ? [{ kind: 'status', data: { from: t.status, to: status } }] : []),
     ]);
     if (person.id !== ctx.actor.userId) {
-      await notify(trx, ctx, { userIds: [person.id], ticketId: id, kind: 'assigned', text: notificationText.assigned({ actor: ctx.actor.displayName, number: t.number, subject: t.subject }, 'zh') });
+      await notify(trx, ctx, { userIds: [person.id], ticketId: id, kind: 'assigned', text: (lang) => notificationText.assigned({ actor: ctx.actor.displayName, number: t.number, subject: t.subject }, lang) });
     }
     await recordAudit(trx, ctx, {
       action: 'ticket.assign',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { callbackDueAt } from './callback.due.ts';
+import { addWorkingTime } from '../calendar/working-time.ts';
+import { chinaCalendar } from '../calendar/china-holidays.ts';
+import { callbackWorkingMinutes } from './callback.due.ts';
 import { endOfLocalDay, localDay, ticketNumber } from './ticket.numbering.ts';
 
 describe('work order numbers', () => {
@@ -25,8 +27,10 @@ describe('work order numbers', () => {
 
 describe('callback due time', () => {
   const at = new Date('2026-11-25T02:00:00Z');
-  it('is a day after resolution for complaints and two days for the rest', () => {
-    expect(callbackDueAt({ type: 'complaint', org_unit_id: 'x', severity: 2 }, at).toISOString()).toBe('2026-11-26T02:00:00.000Z');
-    expect(callbackDueAt({ type: 'repair', org_unit_id: 'x', severity: null }, at).toISOString()).toBe('2026-11-27T02:00:00.000Z');
+  it('is one working day after resolution for complaints and two for the rest (default calendar)', () => {
+    // Wednesday 10:00 in Shanghai: 9 working hours → Thursday 10:00, 18 → Friday 10:00.
+    const due = (type: 'complaint' | 'repair') => addWorkingTime(chinaCalendar(), at, callbackWorkingMinutes(type) * 60_000).toISOString();
+    expect(due('complaint')).toBe('2026-11-26T02:00:00.000Z');
+    expect(due('repair')).toBe('2026-11-27T02:00:00.000Z');
   });
 });

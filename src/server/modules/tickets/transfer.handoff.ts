@@ -1,4 +1,6 @@
+import type { Lang } from '../../../contracts/errors.ts';
 import type { Tx } from '../../../db/database.ts';
+import { workingDeadline, type Deadline } from '../calendar/calendar.service.ts';
 import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
@@ -7,11 +9,11 @@ import { ticketRepository } from './ticket.repository.ts';
 import { transferRepository, type TransferRow } from './transfer.repository.ts';
 
 /**
- * When a department's answer is due: calendar time for now. This is the seam where the SLA issue
- * puts working time (the department's calendar, 调休 included), like callbackDueAt.
+ * When a department's answer is due: the transfer's limit in working time of the department's
+ * effective calendar (holidays and 调休 included); a year without data still gives a deadline, with a warning.
  */
-export function handoffDueAt(_department: Pick<OrgUnitRow, 'id' | 'time_zone'>, from: Date, minutes: number): Date {
-  return new Date(from.getTime() + minutes * 60_000);
+export function handoffDueAt(trx: Tx, lang: Lang, department: Pick<OrgUnitRow, 'id'>, from: Date, minutes: number): Promise<Deadline> {
+  return workingDeadline(trx, lang, department.id, from, minutes);
 }
 
 /**
@@ -28,6 +30,8 @@ export async function openTransfers(
 ): Promise<TransferRow[]> {
   const now = ctx.clock.now();
   const at = iso(now);
+  const due = new Map<string, string>();
+  for (const d of departments) due.set(d.id, iso((await handoffDueAt(trx, ctx.lang, d, now, o.minutes)).due));
   const rows: TransferRow[] = departments.map((d) => ({
     id: newId(now.getTime()),
     ticket_id: t.id,
@@ -35,7 +39,7 @@ export async function openTransfers(
     to_department_id: d.id,
     reason: o.reason,
     time_limit_minutes: o.minutes,
-    due_at: iso(handoffDueAt(d, now, o.minutes)),
+    due_at: due.get(d.id)!,
     status: 'open',
     answer: null,
     answered_by: null,

@@ -123,7 +123,7 @@ export async function answerTransfer(ctx: Ctx, id: string, input: z.infer<typeof
         userIds: [to],
         ticketId: t.id,
         kind: 'transfer_answered',
-        text: notificationText.transferAnswered({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, department: x.to_department_name, answer: input.answer }, 'zh'),
+        text: (lang) => notificationText.transferAnswered({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, department: x.to_department_name, answer: input.answer }, lang),
       });
     }
     await recordAudit(trx, ctx, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, seedWorld, type Client, type TestApp, type World } from '../utils/app.ts';
+import { ADMIN_PASSWORD, createTestApp, intakeBody, seedWorld, workOrders, type Client, type TestApp, type World } from '../utils/app.ts';
 
 describe('bad input gets a clear 4xx and changes nothing', () => {
   let t: TestApp;
@@ -124,6 +124,17 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     const notEmpty = await admin.delete(`/api/org-units/${w.units.deptA.id}`);
     expect(notEmpty.statusCode).toBe(409);
     expect(notEmpty.json().code).toBe('UNIT_NOT_EMPTY');
+  });
+
+  it('refuses to delete a unit that work orders still point at', async () => {
+    const dept = (await admin.post('/api/org-units', { parentId: w.units.branchA.id, kind: 'department', name: '工程部', code: 'A-GC-DEL' })).json();
+    const managerA = await t.login('manager.a');
+    const created = await managerA.post('/api/tickets', await intakeBody(managerA, workOrders.safe, { departmentId: dept.id }));
+    expect(created.statusCode).toBe(201);
+    const res = await admin.delete(`/api/org-units/${dept.id}`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('UNIT_NOT_EMPTY');
+    expect((await admin.get(`/api/org-units/${dept.id}`)).statusCode).toBe(200);
   });
 
   it('moves a subtree with everything under it', async () => {

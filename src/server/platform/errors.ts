@@ -25,3 +25,9 @@ export const forbidden = () => new AppError('FORBIDDEN', 403);
 export const versionConflict = () => new AppError('VERSION_CONFLICT', 409);
 export const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', 400, { fields: [{ field, message }] });
+
+/** A write refused because other records still point at the row (SQLite and PostgreSQL codes). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}

@@ -3,7 +3,7 @@ import type { OrgUnit, orgUnitCreate, orgUnitUpdate } from '../../../contracts/a
 import { holdsAtRoot, holdsIn, scopePaths } from '../../platform/actor.ts';
 import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, forbidden, invalid, notFound, versionConflict } from '../../platform/errors.ts';
+import { AppError, forbidden, invalid, isForeignKeyViolation, notFound, versionConflict } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { orgUnitRepository as repo, type OrgUnitRow } from './org-unit.repository.ts';
@@ -115,7 +115,10 @@ export async function deleteOrgUnit(ctx: Ctx, id: string): Promise<void> {
     if (!row) throw notFound();
     if (!holdsIn(ctx.actor, 'org:manage', row.path)) throw forbidden();
     if (await repo.hasChildrenOrMembers(trx, id)) throw new AppError('UNIT_NOT_EMPTY', 409);
-    await repo.delete(trx, id);
+    // Work orders, rules and other records of later modules point at units too; the database knows them all.
+    await repo.delete(trx, id).catch((err) => {
+      throw isForeignKeyViolation(err) ? new AppError('UNIT_NOT_EMPTY', 409) : err;
+    });
     await recordAudit(trx, ctx, { action: 'org_unit.delete', entityType: 'org_unit', entityId: id, orgUnitId: row.parent_id, before: audited(row) });
   });
 }

@@ -33,6 +33,9 @@ export const errorMessages = {
   TRANSFER_ALREADY_OPEN: { zh: '该部门已有未回复的转派', en: 'This department already has an open transfer of this work order' },
   TICKET_CLOSED: { zh: '工单已关闭', en: 'The work order is closed' },
   ROUTING_RULE_LIMIT: { zh: '每个单位最多 200 条分流规则', en: 'A unit can have at most 200 routing rules' },
+  COMPENSATION_NEEDS_APPROVAL: { zh: '补偿金额超出限额，须经理批准后工单才能解决', en: 'A compensation above the limit awaits a manager’s approval before the work order can be resolved' },
+  COMPENSATION_DECIDED: { zh: '该补偿已审批', en: 'This compensation has already been decided' },
+  CAPA_STATE: { zh: '纠正预防措施当前状态不允许此操作', en: 'The corrective/preventive action cannot do that in its current status' },
 } as const;
 
 export type ErrorCode = keyof typeof errorMessages;

@@ -451,3 +451,105 @@ export type TransferStatus = (typeof transferStatuses)[number];
 export type EscalationLevel = (typeof escalationLevels)[number];
 export type AssignmentPolicy = (typeof assignmentPolicies)[number];
 export type TicketRouting = z.infer<typeof ticketRouting>;
+
+// ——— Resolution (处理结果) and compensations (补偿) ———
+
+/** Above this total (yuan) a resolution's compensations need a manager's approval (ticket:approve_compensation). One place; per company later. */
+export const COMPENSATION_APPROVAL_LIMIT_YUAN = 500;
+export const compensationKind = z.enum(['refund', 'waiver', 'free_service', 'gift']);
+export const compensationStatus = z.enum(['approved', 'pending_approval', 'rejected']);
+const yuan = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { message: bilingual('最多两位小数', 'at most 2 decimals') })
+  .describe('yuan 元, 2 decimals');
+export const compensationInput = z.strictObject({ kind: compensationKind, amount: yuan, note: z.string().trim().max(500).default('') });
+export const resolutionCreate = z.strictObject({
+  version,
+  summary: z.string().trim().min(1).max(2000),
+  rootCause: z.string().trim().min(1).max(64).describe('root-cause category code 根因分类 (free text code)'),
+  compensations: z.array(compensationInput).max(5).default([]),
+});
+export const compensation = z.object({
+  id,
+  ticketId: id,
+  ticketNumber: z.string(),
+  ticketSubject: z.string(),
+  resolutionId: id,
+  kind: compensationKind,
+  amount: z.number(),
+  note: z.string(),
+  status: compensationStatus,
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const resolution = z.object({
+  id,
+  ticketId: id,
+  summary: z.string(),
+  rootCause: z.string(),
+  status: compensationStatus,
+  compensations: z.array(compensation),
+  createdAt: z.string(),
+});
+export const resolutionResult = z.object({ resolution, ticket });
+export const compensationDecision = z.strictObject({ note: z.string().trim().max(500).default('') });
+export const compensationQuery = z.strictObject({ status: compensationStatus.optional() });
+
+// ——— Corrective and preventive actions (纠正预防措施, CAPA) ———
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: bilingual('日期无效', 'invalid date') });
+export const capaKind = z.enum(['corrective', 'preventive']);
+export const capaStatus = z.enum(['open', 'done', 'verified']);
+export const capaCreate = z.strictObject({
+  orgUnitId: id.describe('the unit that owns the action (its company bounds the linkable work orders)'),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(5000).default(''),
+  kind: capaKind,
+  ownerId: id,
+  dueDate: isoDate,
+  ticketIds: z.array(id).max(50).default([]),
+});
+export const capaUpdate = z.strictObject({
+  version,
+  title: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(5000).optional(),
+  kind: capaKind.optional(),
+  ownerId: id.optional(),
+  dueDate: isoDate.optional(),
+});
+export const capaLinks = z.strictObject({ ticketIds: z.array(id).min(1).max(50) });
+export const capaLinkParams = z.strictObject({ id, ticketId: id });
+export const capaComplete = z.strictObject({ version, note: z.string().trim().max(2000).optional() });
+export const capaVerify = z.strictObject({ version, effective: z.boolean(), note: z.string().trim().min(1).max(2000) });
+export const capaQuery = z.strictObject({
+  status: capaStatus.optional(),
+  overdue: z.enum(['true', 'false']).optional().describe('open and due before today (Asia/Shanghai)'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const capa = z.object({
+  id,
+  orgUnitId: id,
+  orgUnitName: z.string(),
+  title: z.string(),
+  description: z.string(),
+  kind: capaKind,
+  ownerId: id,
+  ownerName: z.string(),
+  dueDate: z.string(),
+  status: capaStatus,
+  overdue: z.boolean(),
+  verificationResult: z.enum(['effective', 'ineffective']).nullable(),
+  verificationNote: z.string().nullable(),
+  verifiedBy: z.string().nullable(),
+  verifiedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  tickets: z.array(z.object({ id, number: z.string(), subject: z.string() })),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});

@@ -302,6 +302,10 @@ export interface Database {
   routing_rules: RoutingRuleTable;
   ticket_transfers: TicketTransferTable;
   working_calendars: WorkingCalendarTable;
+  ticket_resolutions: TicketResolutionTable;
+  compensations: CompensationTable;
+  capas: CapaTable;
+  capa_tickets: CapaTicketTable;
 }
 
 
@@ -322,4 +326,59 @@ export interface WorkingCalendarTable {
   created_at: string;
   updated_at: string;
   version: number;
+}
+
+/** A work order's resolution (处理结果); the latest one counts. status: approved | pending_approval | rejected. */
+export interface TicketResolutionTable {
+  id: string;
+  ticket_id: string;
+  summary: string;
+  root_cause: string;
+  status: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A compensation granted with a resolution (补偿), in fen. status: approved | pending_approval | rejected. */
+export interface CompensationTable {
+  id: string;
+  resolution_id: string;
+  ticket_id: string;
+  position: number;
+  kind: string;
+  amount_fen: number;
+  note: string;
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  created_at: string;
+}
+
+/** A corrective or preventive action (纠正预防措施). status: open | done | verified; due_date 'YYYY-MM-DD'. */
+export interface CapaTable {
+  id: string;
+  org_unit_id: string;
+  title: string;
+  description: string;
+  kind: string;
+  owner_id: string;
+  due_date: string;
+  status: string;
+  verification_result: string | null;
+  verification_note: string | null;
+  verified_by: string | null;
+  verified_at: string | null;
+  completed_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CapaTicketTable {
+  capa_id: string;
+  ticket_id: string;
+  created_at: string;
 }

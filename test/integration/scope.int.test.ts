@@ -18,6 +18,8 @@ describe('branch scope across every route', () => {
   let bTransfer: { id: string };
   let bRule: { id: string; version: number };
   let bCalendar: { version: number };
+  let bCompensation: { id: string };
+  let bCapa: { id: string; version: number };
   const calendarB = { timeZone: 'Asia/Shanghai', week: [[], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-12:00']], extraHolidays: ['2026-12-24'] };
   const icsB = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261226\r\nX-KEFU-KIND:HOLIDAY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
   beforeAll(async () => {
@@ -40,6 +42,12 @@ describe('branch scope across every route', () => {
     const asked = (await agentB.post('/api/tickets', { ...intake, subject: '淋浴水小发黄', type: 'complaint' })).json();
     bTransfer = (await managerB.post(`/api/tickets/${asked.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '请核实', timeLimitMinutes: 60, version: asked.version })).json().transfers[0];
     bRule = (await managerB.post('/api/routing-rules', { orgUnitId: w.units.branchB.id, name: 'B规则', conditions: { keywords: ['漏水'] }, actions: { departmentId: w.units.deptB.id } })).json();
+    // A compensation of B above the limit, waiting for B's manager.
+    let big = (await agentB.post('/api/tickets', { ...intake, subject: '空调噪音整夜', type: 'complaint' })).json();
+    big = (await agentB.post(`/api/tickets/${big.id}/take`, { version: big.version })).json();
+    big = (await agentB.post(`/api/tickets/${big.id}/transitions`, { to: 'in_progress', version: big.version })).json();
+    bCompensation = (await agentB.post(`/api/tickets/${big.id}/resolution`, { version: big.version, summary: '退一晚房费', rootCause: 'facility', compensations: [{ kind: 'refund', amount: 688 }] })).json().resolution.compensations[0];
+    bCapa = (await managerB.post('/api/capas', { orgUnitId: w.units.branchB.id, title: '保险箱密码重置流程', kind: 'corrective', ownerId: w.users.agentB.id, dueDate: '2026-12-31', ticketIds: [big.id] })).json();
     bUser = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
     bCalendar = (await managerB.put(`/api/org-units/${w.units.deptB.id}/calendar`, calendarB)).json().calendar;
     await t.kefu.sealer.flush();
@@ -88,13 +96,23 @@ describe('branch scope across every route', () => {
     ['GET', `/api/org-units/${w.units.deptB.id}/calendar/ics`],
     ['POST', `/api/org-units/${w.units.deptB.id}/calendar/ics`, { ics: icsB, version: bCalendar.version }],
     ['GET', `/api/calendar/deadline?orgUnitId=${w.units.deptB.id}&start=2026-11-27T09:00:00Z&minutes=60`],
+    ['POST', `/api/tickets/${bTicket.id}/resolution`, { version: bTicket.version, summary: '越权处理', rootCause: 'x', compensations: [{ kind: 'gift', amount: 1 }] }],
+    ['POST', `/api/compensations/${bCompensation.id}/approve`, { note: '越权批准' }],
+    ['POST', `/api/compensations/${bCompensation.id}/reject`, { note: '越权驳回' }],
+    ['POST', '/api/capas', { orgUnitId: w.units.branchB.id, title: '冒名措施', kind: 'corrective', ownerId: w.users.agentB.id, dueDate: '2026-12-31' }],
+    ['GET', `/api/capas/${bCapa.id}`],
+    ['PATCH', `/api/capas/${bCapa.id}`, { version: bCapa.version, title: '被改了' }],
+    ['POST', `/api/capas/${bCapa.id}/links`, { ticketIds: [bTicket.id] }],
+    ['DELETE', `/api/capas/${bCapa.id}/links/${bTicket.id}`],
+    ['POST', `/api/capas/${bCapa.id}/complete`, { version: bCapa.version }],
+    ['POST', `/api/capas/${bCapa.id}/verify`, { version: bCapa.version, effective: true, note: '越权验证' }],
   ];
   /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
-  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules']);
+  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules', 'GET /api/compensations', 'GET /api/capas']);
 
   it('covers every route that takes an id or a unit (a new route must be added here)', () => {
     const covered = new Set(attacks().map(([m, u]) => `${m} ${u.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`));
-    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules/.test(r.url)).map((r) => `${r.method} ${r.url}`);
+    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules|compensations|capas/.test(r.url)).map((r) => `${r.method} ${r.url.replace(/:\w+/g, ':id')}`); // every route parameter is an id
     for (const r of scoped.filter((r) => !lists.has(r))) expect(covered, r).toContain(r);
   });
 
@@ -119,6 +137,8 @@ describe('branch scope across every route', () => {
       expect((await managerB.get('/api/transfers?mine=true')).json().items).toMatchObject([{ id: bTransfer.id, status: 'open', answer: null }]);
       expect((await managerB.get('/api/routing-rules')).json()).toMatchObject([{ id: bRule.id, name: 'B规则', version: bRule.version }]);
       expect((await managerB.get(`/api/org-units/${w.units.deptB.id}/calendar`)).json()).toMatchObject({ inheritedFrom: null, calendar: { version: bCalendar.version, extraHolidays: ['2026-12-24'] } });
+      expect((await managerB.get('/api/compensations')).json()).toMatchObject([{ id: bCompensation.id, status: 'pending_approval', decidedBy: null }]);
+      expect((await managerB.get(`/api/capas/${bCapa.id}`)).json()).toMatchObject({ version: bCapa.version, status: 'open', title: '保险箱密码重置流程', tickets: [{}] });
     });
   }
 
@@ -137,8 +157,8 @@ describe('branch scope across every route', () => {
     const bIds = new Set([w.units.branchB.id, w.units.deptB.id]);
     expect(audit.filter((e: { orgUnitId: string }) => bIds.has(e.orgUnitId))).toEqual([]);
     expect(audit.filter((e: { orgUnitId: string | null }) => e.orgUnitId === null)).toEqual([]); // global entries are for the whole-tree readers
-    for (const url of ['/api/tickets?limit=100', `/api/tickets?q=${bTicket.number}`, '/api/callbacks?limit=100', '/api/customers?limit=100', '/api/customers/lookup?phone=137', '/api/transfers?limit=100', '/api/transfers?mine=true', '/api/routing-rules']) {
-      expect(JSON.stringify((await managerA.get(url)).json()), url).not.toMatch(new RegExp(`${bTicket.id}|${bCallback.id}|${bCustomer.id}|${bTransfer.id}|${bRule.id}`));
+    for (const url of ['/api/tickets?limit=100', `/api/tickets?q=${bTicket.number}`, '/api/callbacks?limit=100', '/api/customers?limit=100', '/api/customers/lookup?phone=137', '/api/transfers?limit=100', '/api/transfers?mine=true', '/api/routing-rules', '/api/compensations', '/api/capas']) {
+      expect(JSON.stringify((await managerA.get(url)).json()), url).not.toMatch(new RegExp(`${bTicket.id}|${bCallback.id}|${bCustomer.id}|${bTransfer.id}|${bRule.id}|${bCompensation.id}|${bCapa.id}`));
     }
     expect(Object.values((await managerA.get('/api/tickets/counts')).json())).toEqual([0, 0, 0, 0, 0, 0]);
     const byEntity = await managerA.get(`/api/audit?entityType=user&entityId=${w.users.agentB.id}`);

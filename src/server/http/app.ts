@@ -13,6 +13,8 @@ import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { customerRoutes } from '../modules/customers/customer.routes.ts';
 import { callbackRoutes } from '../modules/tickets/callback.routes.ts';
+import { resolutionRoutes } from '../modules/tickets/resolution.routes.ts';
+import { capaRoutes } from '../modules/tickets/capa.routes.ts';
 import { notificationRoutes } from '../modules/tickets/notification.routes.ts';
 import { ticketRoutes } from '../modules/tickets/ticket.routes.ts';
 import { routingRoutes } from '../modules/tickets/routing.routes.ts';
@@ -96,6 +98,8 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   customerRoutes(app);
   ticketRoutes(app);
   callbackRoutes(app);
+  resolutionRoutes(app);
+  capaRoutes(app);
   notificationRoutes(app);
   routingRoutes(app);
   transferRoutes(app);

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationRepository as repo, type NotificationRow } from './notification.repository.ts';
 
-export type NotificationKind = 'mention' | 'assigned' | 'escalation' | 'transfer_answered';
+export type NotificationKind = 'mention' | 'assigned' | 'escalation' | 'transfer_answered' | 'compensation';
 interface About {
   actor: string;
   number: string;

@@ -11,6 +11,7 @@ import { userRepository } from '../users/user.repository.ts';
 import { callbackDueAt } from './callback.due.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { notificationText, notify } from './notification.service.ts';
+import { assertNoPendingCompensation } from './resolution.service.ts';
 import { edgeOf, transitionMessage, workingStatuses } from './ticket.state.ts';
 import { eventActor, getTicket, grantsHold, loadForChange } from './ticket.service.ts';
 import { ticketRepository as repo, type TicketRow, type TicketView } from './ticket.repository.ts';
@@ -51,6 +52,7 @@ export async function moveStatus(trx: Tx, ctx: Ctx, t: TicketView, to: TicketSta
     for (const x of await transferRepository.cancelOpen(trx, t.id, at, ctx.actor.userId)) events.push({ kind: 'transfer.cancelled', data: { transferId: x, reason: 'closed' } });
   } else if (to === 'resolved') {
     action = 'ticket.resolve';
+    await assertNoPendingCompensation(trx, t.id); // a compensation above the limit must be approved first
     callback = { id: newId(now.getTime()), dueAt: iso((await callbackDueAt(trx, ctx.lang, t, now)).due) };
     Object.assign(patch, { status: 'awaiting_callback', resolved_at: at, due_at: callback.dueAt });
     events.push({ kind: 'callback.scheduled', data: { callbackId: callback.id, dueAt: callback.dueAt } }, { kind: 'status', data: { from: 'resolved', to: 'awaiting_callback' } });

@@ -14,6 +14,8 @@ import { TokensPage } from './modules/auth/TokensPage.tsx';
 import { HomePage } from './modules/home/HomePage.tsx';
 import { OrgUnitsPage } from './modules/org/OrgUnitsPage.tsx';
 import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
+import { RoutingRulesPage } from './modules/tickets/RoutingRulesPage.tsx';
+import { TransfersPage } from './modules/tickets/TransfersPage.tsx';
 import { IntakePage } from './modules/tickets/IntakePage.tsx';
 import { TicketDetailPage } from './modules/tickets/TicketDetailPage.tsx';
 import { TicketsPage } from './modules/tickets/TicketsPage.tsx';
@@ -52,6 +54,8 @@ export function KefuApp() {
                 <Route path="tickets/new" element={<RequirePermission permission="ticket:create"><IntakePage /></RequirePermission>} />
                 <Route path="tickets/:id" element={<RequirePermission permission="ticket:read"><TicketDetailPage /></RequirePermission>} />
                 <Route path="callbacks" element={<RequirePermission permission="callback:perform"><CallbacksPage /></RequirePermission>} />
+                <Route path="transfers" element={<RequirePermission permission="ticket:update"><TransfersPage /></RequirePermission>} />
+                <Route path="routing-rules" element={<RequirePermission permission="routing:manage"><RoutingRulesPage /></RequirePermission>} />
                 <Route path="org" element={<RequirePermission permission="org:read"><OrgUnitsPage /></RequirePermission>} />
                 <Route path="users" element={<RequirePermission permission="user:read"><UsersPage /></RequirePermission>} />
                 <Route path="roles" element={<RequirePermission permission="role:read"><RolesPage /></RequirePermission>} />

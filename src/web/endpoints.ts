@@ -17,6 +17,13 @@ import type {
   TimelineEvent,
   TicketMessage,
   ticketUpdate,
+  RoutingRule,
+  routingRuleCreate,
+  routingRuleUpdate,
+  routingTest,
+  RoutingTestResult,
+  Transfer,
+  transferQuery,
 } from '../contracts/tickets.ts';
 import { api } from './api.ts';
 
@@ -153,4 +160,23 @@ export const notificationsApi = {
 export const customersApi = {
   lookup: (phone: string) => api.get<CustomerLookup>('/api/customers/lookup', { phone }),
   create: (input: CustomerCreateInput) => api.post<Customer>('/api/customers', input),
+};
+
+export type RoutingRuleInput = z.input<typeof routingRuleCreate>;
+export type RoutingRuleUpdateInput = z.input<typeof routingRuleUpdate>;
+export type RoutingTestInput = z.input<typeof routingTest>;
+export type TransferFilter = Omit<z.input<typeof transferQuery>, 'limit' | 'cursor'>;
+
+export const routingApi = {
+  list: (orgUnitId: string) => api.get<RoutingRule[]>('/api/routing-rules', { orgUnitId }),
+  create: (input: RoutingRuleInput) => api.post<RoutingRule>('/api/routing-rules', input),
+  update: (id: string, input: RoutingRuleUpdateInput) => api.patch<RoutingRule>(`/api/routing-rules/${id}`, input),
+  remove: (id: string) => api.delete(`/api/routing-rules/${id}`),
+  reorder: (orgUnitId: string, ids: string[]) => api.post<RoutingRule[]>('/api/routing-rules/reorder', { orgUnitId, ids }),
+  test: (input: RoutingTestInput) => api.post<RoutingTestResult>('/api/routing-rules/test', input),
+};
+
+export const transfersApi = {
+  list: (f: TransferFilter & { cursor?: string; limit?: number }) => api.get<Page<Transfer>>('/api/transfers', { ...f }),
+  answer: (id: string, answer: string) => api.post<Transfer>(`/api/transfers/${id}/answer`, { answer }),
 };

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { changePassword, CountingKeyboard, poll, shows, signIn, texts, toast } from './ui.ts';
+import { changePassword, confirm, CountingKeyboard, pick, poll, shows, signIn, texts, toast } from './ui.ts';
 
 /**
  * The complaint closed loop in the console, in Chinese, against a real server: the administrator
@@ -40,6 +40,15 @@ async function recordCallback(page: Page, number: string, o: { solved: boolean; 
   await row.waitFor({ state: 'detached' });
 }
 
+/** Signs a person in through the console, replacing the initial password when asked to. */
+async function enter(page: Page, p: typeof AGENT) {
+  await page.goto('/');
+  await signIn(page, p.username, p.initial);
+  await page.waitForURL(/\/(change-password)?$/);
+  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
+  await page.getByTestId('home-page').waitFor();
+}
+
 describe('work orders in the console', () => {
   let h: Harness;
   let agent: { context: BrowserContext; page: Page };
@@ -75,19 +84,10 @@ describe('work orders in the console', () => {
   // What the agent's page showed when a step failed.
   beforeEach(() => onTestFailed(async () => void (await agent?.page.screenshot({ path: '/tmp/kefu-tickets-failure.png', fullPage: true }).catch(() => {}))));
 
-  /** Signs a person in through the console, replacing the initial password when asked to. */
-  async function enter(page: Page, p: typeof AGENT) {
-    await page.goto('/');
-    await signIn(page, p.username, p.initial);
-    await page.waitForURL(/\/(change-password)?$/);
-    if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
-    await page.getByTestId('home-page').waitFor();
-  }
-
   it('registers a phone complaint with the keyboard only, and shows the new order', async () => {
     const { page } = agent;
     await enter(page, AGENT);
-    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '组织架构']);
+    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '部门转派', '组织架构']);
 
     await page.getByTestId('nav-intake').click();
     await page.getByTestId('intake-page').waitFor();
@@ -307,5 +307,189 @@ describe('work orders in the console', () => {
     await shows(page.getByTestId('ticket-timeline'), 'callback done: Satisfied, solved');
     await page.screenshot({ path: '/tmp/kefu-ticket-en.png', fullPage: true });
     await page.getByTestId('lang-switch').click();
+  });
+});
+
+/**
+ * Routing and department hand-offs (分流 / 部门转派): the manager of 洛阳分店 writes a rule in the
+ * console (complaints mentioning 洗浴 go to 工程部 with a 120-minute limit) and tries it; the agent
+ * registers such a complaint, which the rule hands to 工程部; an engineer answers it from the
+ * 部门转派 inbox and the order is worked on again.
+ */
+const MANAGER = { username: 'li.na', name: '李娜', initial: 'Li-na-first-2026', password: 'Li-na-secret-2026' };
+const ENGINEER = { username: 'zhao.qiang', name: '赵强', initial: 'Zhao-qiang-first-2026', password: 'Zhao-qiang-secret-2026' };
+const RULE = '洗浴投诉转工程部';
+
+describe('routing rules and department hand-offs in the console', () => {
+  let h: Harness;
+  let ticketUrl = '';
+  let number = '';
+  let shot: Page | undefined;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
+    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
+    const root = units.find((u) => u.kind === 'group')!;
+    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
+    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
+    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
+    const engineering = await unit(branch.id, 'department', '工程部', 'LY-GC');
+    await unit(branch.id, 'department', '前厅部', 'LY-QT');
+    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
+    const role = (key: string) => roles.find((r) => r.key === key)!.id;
+    const people = [
+      [AGENT, 'agent', service.id],
+      [MANAGER, 'manager', branch.id],
+      [ENGINEER, 'agent', engineering.id],
+    ] as const;
+    for (const [p, key, at] of people) {
+      await admin('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: at, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
+    }
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => onTestFailed(async () => void (await shot?.screenshot({ path: '/tmp/kefu-routing-failure.png', fullPage: true }).catch(() => {}))));
+
+  it('lets the manager write a rule, order it and try it', async () => {
+    const { context, page } = await h.newPage();
+    shot = page;
+    try {
+      await enter(page, MANAGER);
+      await page.getByTestId('nav-routing').click();
+      await page.getByTestId('routing-page').waitFor();
+      await shows(page.getByTestId('routing-unit'), '洛阳分店');
+
+      // A first rule, to have something to move below the new one.
+      await page.getByTestId('rule-create').click();
+      await page.getByTestId('rule-name-input').fill('VIP 客户优先');
+      await page.getByTestId('rule-vip').check();
+      await pick(page, 'rule-priority', '高');
+      await page.getByTestId('rule-submit').click();
+      await toast(page, '已保存');
+      await page.getByTestId('rule-row-VIP 客户优先').waitFor();
+
+      await page.getByTestId('rule-create').click();
+      await page.getByTestId('rule-name-input').fill(RULE);
+      await pick(page, 'rule-types', '投诉');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('rule-keywords').click();
+      await page.keyboard.type('洗浴');
+      await page.keyboard.press('Enter');
+      await pick(page, 'rule-department', '工程部');
+      await page.locator('input[data-testid="rule-time-limit"], [data-testid="rule-time-limit"] input').first().fill('120');
+      await page.getByTestId('rule-submit').click();
+      await toast(page, '已保存');
+      const row = page.getByTestId(`rule-row-${RULE}`);
+      await shows(row, '关键词：洗浴');
+      expect(await row.getByTestId('rule-conditions').innerText()).toBe('投诉 · 关键词：洗浴');
+      expect(await row.getByTestId('rule-actions').innerText()).toBe('转给 工程部 · 120 分钟内回复');
+
+      // Ours first.
+      expect(await page.getByTestId('rule-name').allInnerTexts()).toEqual(['VIP 客户优先', RULE]);
+      await row.getByTestId('rule-up').click();
+      await toast(page, '顺序已调整');
+      await poll(() => page.getByTestId('rule-name').allInnerTexts()).toEqual([RULE, 'VIP 客户优先']);
+
+      // The dry run names the rule a bathwater complaint would meet.
+      await page.getByTestId('test-subject').fill('洗浴水小发黄');
+      await page.getByTestId('test-submit').click();
+      await shows(page.getByTestId('test-result'), `将命中规则「${RULE}」`);
+      expect(await page.getByTestId('test-result').innerText()).toContain('转给 工程部');
+      await page.screenshot({ path: '/tmp/kefu-routing-zh.png', fullPage: true });
+
+      // And the other rule goes away.
+      await page.getByTestId('rule-row-VIP 客户优先').getByTestId('rule-delete').click();
+      await confirm(page);
+      await toast(page, '已删除');
+      await poll(() => page.getByTestId('rule-name').allInnerTexts()).toEqual([RULE]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('routes the complaint the agent registers to 工程部', async () => {
+    const { page } = await h.newPage();
+    shot = page;
+    await enter(page, AGENT);
+    await page.getByTestId('nav-intake').click();
+    await page.getByTestId('intake-phone').fill(GUEST_PHONE);
+    await shows(page.getByTestId('caller-panel'), '没有找到此号码的客户档案');
+    await page.getByTestId('intake-subject').fill('洗浴水小发黄');
+    await page.getByTestId('intake-description').fill('1208 房客人来电：洗浴时水很小，水发黄。');
+    await page.getByTestId('intake-customer-name').fill('李先生');
+    await page.getByTestId('intake-submit').click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    ticketUrl = new URL(page.url()).pathname;
+    number = await page.getByTestId('ticket-number').innerText();
+    await shows(page.getByTestId('ticket-timeline'), '转派给 工程部');
+    const lines = await timelineTexts(page);
+    expect(lines).toContain(`按分流规则「${RULE}」分流，责任部门：工程部`);
+    expect(await page.getByTestId('ticket-details').innerText()).toContain('工程部');
+
+    // The agent works on it and waits for the department.
+    await action(page, 'take');
+    await poll(() => status(page).innerText()).toBe('已分派');
+    await action(page, 'start');
+    await poll(() => status(page).innerText()).toBe('处理中');
+    await action(page, 'waitDepartment');
+    await poll(() => status(page).innerText()).toBe('待部门处理');
+    await page.context().close();
+  });
+
+  it('lets the engineer answer from 部门转派, which puts the order back in progress', async () => {
+    const { context, page } = await h.newPage();
+    shot = page;
+    try {
+      await enter(page, ENGINEER);
+      await page.getByTestId('nav-transfers').click();
+      await page.getByTestId('transfers-page').waitFor();
+      const row = page.getByTestId(`transfer-row-${number}`);
+      await shows(row, '洗浴水小发黄');
+      expect(await row.innerText()).toContain('工程部');
+      expect(await row.getByTestId('transfer-overdue').count()).toBe(0);
+      await page.screenshot({ path: '/tmp/kefu-transfers-zh.png', fullPage: true });
+      await row.getByTestId('transfer-answer').click();
+      await page.getByTestId('transfer-answer-body').fill('已更换淋浴喷头并清洗水管');
+      await page.getByTestId('transfer-answer-submit').click();
+      await toast(page, '已回复，工单回到处理中');
+      await row.waitFor({ state: 'detached' });
+
+      // Answered ones are a filter away.
+      await page.getByTestId('transfer-status-filter').getByText('已回复', { exact: true }).click();
+      await shows(page.getByTestId(`transfer-row-${number}`), '已更换淋浴喷头并清洗水管');
+
+      await page.goto(ticketUrl);
+      await poll(() => status(page).innerText()).toBe('处理中');
+      const lines = await timelineTexts(page);
+      expect(lines).toContain('部门回复：工程部');
+      expect(await page.getByTestId('timeline-detail').allInnerTexts()).toContain('已更换淋浴喷头并清洗水管');
+      expect(await timelineKinds(page)).toEqual(expect.arrayContaining(['routed', 'transferred', 'department_answered']));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows both pages in English', async () => {
+    const { context, page } = await h.newPage();
+    shot = page;
+    try {
+      await page.goto('/');
+      await signIn(page, MANAGER.username, MANAGER.password);
+      await page.getByTestId('home-page').waitFor();
+      await page.getByTestId('lang-switch').click();
+      await poll(() => page.getByTestId('nav-routing').innerText()).toBe('Routing rules');
+      await page.getByTestId('nav-routing').click();
+      const row = page.getByTestId(`rule-row-${RULE}`);
+      await shows(row, 'keywords: 洗浴');
+      expect(await row.getByTestId('rule-actions').innerText()).toBe('to 工程部 · answer within 120 min');
+      await page.getByTestId('nav-transfers').click();
+      await poll(() => page.getByTestId('page-title').innerText()).toBe('Department hand-offs');
+      await page.screenshot({ path: '/tmp/kefu-routing-en.png', fullPage: true });
+      await page.getByTestId('lang-switch').click();
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,10 +1,10 @@
-import { ApartmentOutlined, AuditOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BranchesOutlined, SwapOutlined, AuditOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../contracts/permissions.ts';
 
 /** The console's pages by module; each is shown only to those holding its permission. */
 export interface NavItem {
-  key: 'tickets' | 'intake' | 'callbacks' | 'org' | 'users' | 'roles' | 'audit';
+  key: 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit';
   path: string;
   permission: Permission;
   icon: ReactNode;
@@ -21,6 +21,8 @@ export const navigation: NavModule[] = [
       { key: 'tickets', path: '/tickets', permission: 'ticket:read', icon: <ProfileOutlined /> },
       { key: 'intake', path: '/tickets/new', permission: 'ticket:create', icon: <FileAddOutlined /> },
       { key: 'callbacks', path: '/callbacks', permission: 'callback:perform', icon: <PhoneOutlined /> },
+      { key: 'transfers', path: '/transfers', permission: 'ticket:update', icon: <SwapOutlined /> },
+      { key: 'routing', path: '/routing-rules', permission: 'routing:manage', icon: <BranchesOutlined /> },
     ],
   },
   {

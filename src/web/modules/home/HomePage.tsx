@@ -8,6 +8,8 @@ const descriptions = {
   tickets: 'home.ticketsDesc',
   intake: 'home.intakeDesc',
   callbacks: 'home.callbacksDesc',
+  transfers: 'home.transfersDesc',
+  routing: 'home.routingDesc',
   org: 'home.orgDesc',
   users: 'home.usersDesc',
   roles: 'home.rolesDesc',

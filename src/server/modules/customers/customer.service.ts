@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import type { Customer, customerCreate, customerLookup, customerQuery } from '../../../contracts/tickets.ts';
 import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { orgUnitRepository } from '../org/org-unit.repository.ts';
-import { userRepository } from '../users/user.repository.ts';
+import { actingUnitId } from '../users/user.service.ts';
 import { decodeCursor, encodeCursor } from '../tickets/cursor.ts';
 import { companyOf, unitChain } from '../tickets/org-chain.ts';
 import { ticketsOfCustomers } from '../tickets/ticket.service.ts';
@@ -59,12 +59,7 @@ export async function getCustomer(ctx: Ctx, id: string): Promise<Customer> {
 export async function createCustomer(ctx: Ctx, input: z.infer<typeof customerCreate>): Promise<Customer> {
   if (!ctx.actor.grants.some((g) => g.permissions.has('customer:manage') || g.permissions.has('ticket:create')) && ctx.actor.kind !== 'system') throw forbidden();
   return ctx.db.transaction().execute(async (trx) => {
-    let unitId = input.orgUnitId;
-    if (!unitId) {
-      const me = ctx.actor.userId ? await userRepository.byId(trx, ctx.actor.userId) : undefined;
-      if (!me) throw invalid('orgUnitId', ctx.lang === 'zh' ? '请指定所属单位' : 'required');
-      unitId = me.org_unit_id;
-    }
+    const unitId = await actingUnitId(trx, ctx, input.orgUnitId);
     const unit = await orgUnitRepository.byId(trx, unitId);
     if (!unit) throw notFound();
     // A customer belongs to the company (branch): a department given here stands for its company.

@@ -22,6 +22,7 @@ import { customerRepository, type CustomerView } from '../customers/customer.rep
 import { holdsNear } from '../customers/customer.scope.ts';
 import { orgUnitRepository, type OrgUnitRow } from '../org/org-unit.repository.ts';
 import { userRepository, type GrantRow } from '../users/user.repository.ts';
+import { actingUnitId } from '../users/user.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { companyOf, departmentOf, unitChain } from './org-chain.ts';
 import { applyRouting, planRouting } from './routing.intake.ts';
@@ -139,12 +140,7 @@ function checkSeverity(ctx: Ctx, type: TicketRow['type'], severity: number | nul
 
 export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>): Promise<Ticket> {
   return ctx.db.transaction().execute(async (trx) => {
-    let unitId = input.orgUnitId;
-    if (!unitId) {
-      const me = ctx.actor.userId ? await userRepository.byId(trx, ctx.actor.userId) : undefined;
-      if (!me) throw invalid('orgUnitId', ctx.lang === 'zh' ? '请指定所属单位' : 'required');
-      unitId = me.org_unit_id;
-    }
+    const unitId = await actingUnitId(trx, ctx, input.orgUnitId);
     const unit = await orgUnitRepository.byIdInScope(trx, unitId, scopePaths(ctx.actor, 'ticket:create'));
     if (!unit) throw notFound();
     const chain = await unitChain(trx, unit.path);

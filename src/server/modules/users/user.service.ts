@@ -5,7 +5,7 @@ import type { Tx } from '../../../db/database.ts';
 import { holdsIn, scopePaths } from '../../platform/actor.ts';
 import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, forbidden, notFound, versionConflict } from '../../platform/errors.ts';
+import { AppError, forbidden, invalid, notFound, versionConflict } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { checkPasswordPolicy, generatePassword, hashPassword } from '../auth/password.ts';
@@ -233,4 +233,12 @@ export async function resetPassword(ctx: Ctx, id: string, password?: string): Pr
     await recordAudit(trx, ctx, { action: 'user.reset_password', entityType: 'user', entityId: id, orgUnitId: row.org_unit_id, after: { passwordReset: true } });
   });
   return { initialPassword: generated };
+}
+
+/** The unit a person acts for when a request names none: the one given, else their own (primary) unit. */
+export async function actingUnitId(trx: Tx, ctx: Ctx, given: string | undefined | null): Promise<string> {
+  if (given) return given;
+  const me = ctx.actor.userId ? await repo.byId(trx, ctx.actor.userId) : undefined;
+  if (!me) throw invalid('orgUnitId', ctx.lang === 'zh' ? '请指定所属单位' : 'required');
+  return me.org_unit_id;
 }

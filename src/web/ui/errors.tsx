@@ -90,7 +90,8 @@ export function useNotify() {
     const ok = (text: string) => void message.success(text);
     const fail = (err: unknown, reload?: () => void) => {
       if (err instanceof ApiError && err.code === 'VERSION_CONFLICT' && reload) {
-        void message.warning(`${err.title} — ${i18n.t('common.reloaded')}`);
+        // Longer than the default 3 s: the person's change was not applied and they must notice.
+        void message.warning(`${err.title} — ${i18n.t('common.reloaded')}`, 8);
         reload();
         return;
       }

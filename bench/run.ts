@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { apiRoundtrip } from './api-roundtrip.bench.ts';
+import { workorders } from './workorders.bench.ts';
 import { pgAdminUrl } from './lib/postgres.ts';
 import { writeSections } from './lib/results.ts';
 import type { BenchContext, Section, Suite } from './lib/suite.ts';
 
-const suites: Suite[] = [apiRoundtrip];
+const suites: Suite[] = [apiRoundtrip, workorders];
 const resultsFile = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 const USAGE = 'usage: npm run bench [-- --only <suite|variant|suite/variant>[,…]] [--no-write] [--in-process]   (see bench/README.md)';

@@ -25,6 +25,7 @@ export interface Measurement {
   /** Mean of autocannon's per-second samples. */
   reqPerSec: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   /** 2xx responses counted in the measured window. */
   ok: number;
@@ -106,6 +107,7 @@ export async function measure(label: string, load: HttpLoad, settings: LoadSetti
   return {
     reqPerSec: fired.result.requests.average,
     p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     ok: fired.result['2xx'],
     seconds: fired.result.duration,
@@ -132,5 +134,5 @@ export function measureLoop(seconds: number, op: () => void): Measurement {
   }
   const elapsed = Number(now - start) / 1e9;
   const sorted = times.subarray(0, n).slice().sort();
-  return { reqPerSec: n / elapsed, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), ok: n, seconds: elapsed };
+  return { reqPerSec: n / elapsed, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99), ok: n, seconds: elapsed };
 }

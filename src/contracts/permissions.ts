@@ -19,6 +19,7 @@ export const permissionCatalog = {
   'ticket:approve_compensation': { module: 'tickets', global: false, zh: '审批补偿', en: 'Approve compensation' },
   'callback:perform': { module: 'tickets', global: false, zh: '执行回访', en: 'Perform callbacks' },
   'routing:manage': { module: 'tickets', global: false, zh: '管理分流规则', en: 'Manage routing rules' },
+  'ticket:configure': { module: 'tickets', global: false, zh: '工单设置（分类、自定义字段）', en: 'Configure work orders (categories, custom fields)' },
   'customer:read': { module: 'customers', global: false, zh: '查看客户档案', en: 'View customer files' },
   'customer:manage': { module: 'customers', global: false, zh: '维护客户档案', en: 'Maintain customer files' },
   'customer:read_secret': { module: 'customers', global: false, zh: '查阅秘密级档案', en: 'Read 秘密 (secret) files' },
@@ -30,6 +31,7 @@ export const permissionCatalog = {
   'workforce:manage': { module: 'workforce', global: false, zh: '排班与考勤', en: 'Rosters and attendance' },
   'quality:inspect': { module: 'quality', global: false, zh: '质检抽查', en: 'Quality inspection' },
   'report:read': { module: 'reports', global: false, zh: '查看报表', en: 'View reports' },
+  'system:jobs': { module: 'audit', global: true, zh: '查看与重试后台任务', en: 'View and retry background jobs' },
 } as const;
 
 export type Permission = keyof typeof permissionCatalog;
@@ -53,6 +55,7 @@ const managerBase: Permission[] = [
   'user:manage',
   'sla:manage',
   'routing:manage',
+  'ticket:configure',
 ];
 
 /** The roles of the domain (domain.md §1). Administrators can add more; built-in ones cannot be deleted. */

@@ -110,7 +110,16 @@ export const ticketSummary = z.object({
 export const ticket = ticketSummary.extend({
   description: z.string(),
   customer: customer.pick({ id: true, name: true, phone: true, email: true, vip: true, tier: true }).nullable(),
+  customFields: z.record(z.string(), z.unknown()).describe('自定义字段 values by key (see /api/ticket-fields)'),
+  watchers: z.array(z.object({ userId: id, name: z.string() })).describe('关注人'),
+  mergedInto: z.object({ id, number: z.string().nullable() }).nullable().optional().describe('the survivor this order was merged into 已合并到'),
 });
+
+/** Custom field 自定义字段 values by key; the server checks them against the definitions (ticket-settings.ts). */
+export const customFieldValues = z
+  .record(z.string().regex(/^[a-z0-9_]{1,40}$/), z.unknown())
+  .refine((o) => Object.keys(o).length <= 100, bilingual('最多 100 个字段', 'at most 100 fields'))
+  .describe('自定义字段 { key: value }');
 
 export const ticketCreate = z.strictObject({
   type: ticketType,
@@ -126,6 +135,7 @@ export const ticketCreate = z.strictObject({
   tags: tags.default([]),
   orgUnitId: id.optional().describe('the owning unit 所属单位; defaults to yours'),
   departmentId: id.nullable().optional().describe('the responsible department 责任部门'),
+  customFields: customFieldValues.optional(),
 });
 export const ticketUpdate = z.strictObject({
   version,
@@ -137,19 +147,48 @@ export const ticketUpdate = z.strictObject({
   tags: tags.optional(),
   departmentId: id.nullable().optional(),
   customerId: id.nullable().optional(),
+  type: ticketType.optional().describe('changing it keeps the custom fields still defined and drops the others'),
+  customFields: customFieldValues.optional().describe('only the keys given change; null clears one'),
 });
-export const ticketQuery = z.strictObject({
+/** A query-string list: `status=new&status=assigned` or `status=new,assigned`; at most `max` distinct values. */
+const listOf = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess(
+    (v) => (v === undefined ? undefined : [...new Set((Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x])).map((x) => (typeof x === 'string' ? x.trim() : x)).filter((x) => x !== ''))]),
+    z.array(item).min(1).max(max).optional(),
+  ) as unknown as z.ZodOptional<z.ZodType<z.output<T>[], string>>;
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString()).describe('ISO-8601 instant');
+const flag = z.enum(['true', 'false']);
+/** Sorts with keyset pages: ties broken by id; due_at sorts empty deadlines last in both orders. */
+export const ticketSorts = ['created_at', 'updated_at', 'due_at', 'priority', 'number'] as const;
+/** Every filter and sort of the queues (保存的筛选 store these too): an allow-list, never SQL from input. */
+export const ticketFilterShape = {
   queue: z.enum(ticketQueues).optional().describe('我的 / 本部门 / 待领取 / 已超时 / 待回访 / 最近'),
-  status: ticketStatus.optional(),
-  type: ticketType.optional(),
-  channel: ticketChannel.optional(),
-  priority: ticketPriority.optional(),
-  categoryId: id.optional(),
-  assigneeId: id.optional(),
+  status: listOf(ticketStatus, ticketStatuses.length).describe('one or several 可多选'),
+  type: listOf(ticketType, ticketTypes.length),
+  channel: listOf(ticketChannel, ticketChannels.length),
+  priority: listOf(ticketPriority, ticketPriorities.length),
+  severity: z.enum(['1', '2', '3']).transform(Number).optional().describe('complaints 投诉: 1 一类, 2 二类, 3 三类'),
+  categoryId: id.optional().describe('with its sub-categories 含子分类'),
+  tags: listOf(required(32), 10).describe('any of 任一标签'),
+  orgUnitId: id.optional().describe('owning unit with its subtree 所属单位（含下级）'),
   departmentId: id.optional(),
+  assigneeId: z.union([id, z.literal('unassigned')]).optional().describe('a person, or "unassigned" 未分派'),
+  customerId: id.optional(),
+  vip: flag.optional().describe('customer file marked VIP 客户为 VIP'),
+  createdFrom: instant.optional(),
+  createdTo: instant.optional().describe('exclusive 不含'),
+  updatedFrom: instant.optional(),
+  updatedTo: instant.optional(),
+  dueFrom: instant.optional(),
+  dueTo: instant.optional(),
+  overdue: flag.optional().describe('true: deadline passed 已超时; false: not overdue'),
   q: z.string().trim().min(1).max(64).optional().describe('number, subject, customer name or phone 工单号、主题、客户、电话'),
-  sort: z.enum(['created_at', 'updated_at', 'priority']).optional().describe('default created_at (recent: updated_at)'),
+  sort: z.enum(ticketSorts).optional().describe('default created_at (recent: updated_at)'),
   order: z.enum(['asc', 'desc']).default('desc'),
+};
+export const ticketFilterQuery = z.strictObject(ticketFilterShape);
+export const ticketQuery = z.strictObject({
+  ...ticketFilterShape,
   cursor,
   limit: limit(100, 50),
 });
@@ -185,7 +224,7 @@ export const timelineEvent = z.object({
   kind: z.string().describe('created, status, assigned, updated, reply, note, callback.*, escalated'),
   data: z.record(z.string(), z.unknown()),
 });
-export const ticketCategory = z.object({ id, parentId: id.nullable(), name: z.string(), sort: z.number() });
+export const ticketCategory = z.object({ id, parentId: id.nullable(), name: z.string(), sort: z.number(), enabled: z.boolean(), version: z.number() });
 
 export const notification = z.object({
   id,
@@ -476,6 +515,8 @@ export const compensation = z.object({
   ticketId: id,
   ticketNumber: z.string(),
   ticketSubject: z.string(),
+  customerName: z.string().nullable(),
+  requestedBy: z.string().nullable().describe('who recorded the resolution 申请人'),
   resolutionId: id,
   kind: compensationKind,
   amount: z.number(),

@@ -143,6 +143,9 @@ export interface TicketCategoryTable {
   parent_id: string | null;
   name: string;
   sort: number;
+  /** 0: not offered at intake any more; orders that have it keep it (0009). */
+  enabled: number;
+  version: number;
 }
 
 export interface TicketCounterTable {
@@ -190,6 +193,12 @@ export interface TicketTable {
   routing_rule_id: string | null;
   /** The highest manual escalation (升级) level reached; never lowered. */
   escalation_level: 'shift_lead' | 'duty_manager' | 'department_manager' | null;
+  /** The service-time policy (服务时限策略) that applies; null when none matched. */
+  sla_policy_id: string | null;
+  /** JSON object { key: value } of the custom fields 自定义字段 (0009). */
+  custom_fields: string;
+  /** The survivor this duplicate was merged into (合并); null when never merged. */
+  merged_into_id: string | null;
 }
 
 export interface TicketEventTable {
@@ -239,6 +248,18 @@ export interface NotificationTable {
   text: string;
   created_at: string;
   read_at: string | null;
+}
+
+export interface SavedFilterTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  /** JSON text: the queues' allow-listed filter (ticketFilterQuery). */
+  query: string;
+  department_id: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
 }
 
 export interface RoutingRuleTable {
@@ -299,6 +320,7 @@ export interface Database {
   ticket_messages: TicketMessageTable;
   callbacks: CallbackTable;
   notifications: NotificationTable;
+  saved_filters: SavedFilterTable;
   routing_rules: RoutingRuleTable;
   ticket_transfers: TicketTransferTable;
   working_calendars: WorkingCalendarTable;
@@ -306,6 +328,14 @@ export interface Database {
   compensations: CompensationTable;
   capas: CapaTable;
   capa_tickets: CapaTicketTable;
+  sla_policies: SlaPolicyTable;
+  sla_clocks: SlaClockTable;
+  ticket_attachments: TicketAttachmentTable;
+  ticket_field_definitions: TicketFieldDefinitionTable;
+  ticket_watchers: TicketWatcherTable;
+  jobs: JobTable;
+  ticket_links: TicketLinkTable;
+  rating_links: RatingLinkTable;
 }
 
 
@@ -381,4 +411,139 @@ export interface CapaTicketTable {
   capa_id: string;
   ticket_id: string;
   created_at: string;
+}
+
+/** A link between two work orders (关联工单), made on `ticket_id`; kind: related | caused_by | follow_up. */
+export interface TicketLinkTable {
+  id: string;
+  ticket_id: string;
+  other_id: string;
+  kind: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A customer's one-use rating link (满意度评价链接) for a callback; only the token's SHA-256 is kept. */
+export interface RatingLinkTable {
+  id: string;
+  callback_id: string;
+  ticket_id: string;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+/**
+ * A durable job (后台任务, 0011_jobs.ts). status: queued | running | done | failed. payload is JSON
+ * text (ids, never personal data); a running job is leased to `locked_by` until `locked_until`.
+ */
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  dedupe_key: string | null;
+  run_at: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** A custom field 自定义字段 of the work orders of one type, defined by a company or the group (0009). */
+export interface TicketFieldDefinitionTable {
+  id: string;
+  org_unit_id: string;
+  ticket_type: TicketTable['type'];
+  /** a-z0-9_; fixed once a work order stores a value under it. */
+  key: string;
+  label_zh: string;
+  label_en: string;
+  kind: 'text' | 'number' | 'date' | 'select' | 'multi_select' | 'checkbox';
+  /** JSON: { maxLength?, min?, max?, options?: [{ value, zh, en }] }. */
+  config: string;
+  required: number;
+  position: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** Someone who follows a work order 关注人 and is told of replies and status changes (0009). */
+export interface TicketWatcherTable {
+  ticket_id: string;
+  user_id: string;
+  added_by: string | null;
+  created_at: string;
+}
+
+/** A file attached to a work order (附件); the bytes are in the AttachmentStore under storage_key. */
+export interface TicketAttachmentTable {
+  id: string;
+  ticket_id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  /** Detected from the bytes, never the uploader's claim. */
+  content_type: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  uploaded_by_name: string;
+  created_at: string;
+}
+
+export interface SlaPolicyTable {
+  id: string;
+  org_unit_id: string;
+  position: number;
+  name: string;
+  enabled: number;
+  /** JSON: SlaConditions (contracts/sla.ts). */
+  conditions: string;
+  /** JSON: SlaTargets. */
+  targets: string;
+  /** JSON: SlaEscalation. */
+  escalation: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface SlaClockTable {
+  id: string;
+  ticket_id: string;
+  policy_id: string | null;
+  target: 'firstResponse' | 'resolution';
+  /** 0, then one more at every reopen (a new resolution target). */
+  cycle: number;
+  mode: 'working' | 'calendar';
+  target_ms: number;
+  /** Time used before the running segment. */
+  consumed_ms: number;
+  /** Start of the running segment; null while paused or stopped. */
+  segment_start: string | null;
+  due_at: string | null;
+  warn_at: string | null;
+  state: 'running' | 'paused' | 'met' | 'breached' | 'cancelled';
+  /** JSON: the escalation plan copied from the policy when the clock started. */
+  plan: string;
+  last_stage: string | null;
+  next_stage: string | null;
+  /** When the sweep must look at this clock next; null when nothing is pending. */
+  next_check_at: string | null;
+  stopped_at: string | null;
+  breached_at: string | null;
+  /** The work order's status when the target was breached (the breach's cause in reports). */
+  breach_status: string | null;
+  calendar_unit_id: string;
+  created_at: string;
+  updated_at: string;
 }

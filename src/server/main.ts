@@ -2,8 +2,11 @@ import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { buildApp, type KefuApp } from './http/app.ts';
 import type { Kefu } from './http/kefu.ts';
 import { AuditSealer } from './modules/audit/audit.sealer.ts';
+import { registerDiagnosticJob } from './modules/jobs/diagnostic.job.ts';
+import { JobRunner } from './modules/jobs/job.runner.ts';
 import { loginAttemptRepository, sessionRepository } from './modules/auth/session.repository.ts';
-import { systemClock, iso, type Clock } from './platform/clock.ts';
+import { ShiftedClock, systemClock, iso, type Clock } from './platform/clock.ts';
+import { SlaSweeper } from './modules/sla/sla.sweep.ts';
 import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { prepareDatabase } from './setup.ts';
@@ -12,6 +15,8 @@ export interface Server {
   app: KefuApp;
   kefu: Kefu;
   handle: DatabaseHandle;
+  /** Durable jobs of this process (started after listen, stopped before the database closes). */
+  jobs: JobRunner;
   url: string;
   stop(): Promise<void>;
 }
@@ -19,7 +24,8 @@ export interface Server {
 /** config → database → migrations → first admin → HTTP app → listen; plus housekeeping timers. */
 export async function startServer(config: Config, opts: { clock?: Clock; log?: Logger; print?: (s: string) => void } = {}): Promise<Server> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? (config.testClock ? new ShiftedClock() : systemClock);
+  if (config.testClock) log.warn('KEFU_TEST_CLOCK is on: POST /api/test/clock moves time forward — never use this in production');
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const prepared = await prepareDatabase(handle, clock, log, config.adminPassword);
   if (prepared.applied.length) log.info({ migrations: prepared.applied }, 'migrations applied');
@@ -50,14 +56,21 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
   }, 10 * 60_000);
   housekeeping.unref();
   const address = await app.listen({ port: config.port, host: config.host });
+  if (config.jobs.diagnostics) registerDiagnosticJob();
+  const jobs = new JobRunner({ db: handle.db, dialect: handle.dialect, clock, log, leaseMs: config.jobs.leaseSeconds * 1000, retentionDays: config.jobs.retentionDays, afterCommit: sealer.poke });
+  jobs.start();
+  // Escalation stages that fell due while the server was down fire now; then every few seconds.
+  const sla = new SlaSweeper({ db: handle.db, dialect: handle.dialect, clock, log, afterSweep: sealer.poke });
+  sla.start(config.slaSweepSeconds * 1000);
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   let stopping: Promise<void> | null = null;
   return {
     app,
     kefu,
     handle,
+    jobs,
     url,
-    /** Graceful: stop accepting, let in-flight requests finish, seal the audit chain, close the database. */
+    /** Graceful: stop accepting, let in-flight requests finish, let running jobs finish, seal the audit chain, close the database. */
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(housekeeping);
@@ -65,6 +78,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
         // were busy would otherwise hold the exit for the 72 s keep-alive timeout.
         const reap = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(reap));
+        await jobs.stop();
+        await sla.stop();
         await sealer.stop();
         await handle.close();
       })()),

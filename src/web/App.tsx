@@ -8,19 +8,28 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { currentLanguage } from './i18n/index.ts';
 import { AuditPage } from './modules/audit/AuditPage.tsx';
+import { JobsPage } from './modules/jobs/JobsPage.tsx';
+import { SlaReportPage } from './modules/reports/SlaReportPage.tsx';
 import { ChangePasswordPage, ForcedPasswordPage } from './modules/auth/ChangePasswordPage.tsx';
 import { LoginPage } from './modules/auth/LoginPage.tsx';
 import { TokensPage } from './modules/auth/TokensPage.tsx';
 import { HomePage } from './modules/home/HomePage.tsx';
 import { OrgUnitsPage } from './modules/org/OrgUnitsPage.tsx';
 import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
+import { CapaDetailPage } from './modules/tickets/CapaDetailPage.tsx';
+import { CapasPage } from './modules/tickets/CapasPage.tsx';
+import { CompensationsPage } from './modules/tickets/CompensationsPage.tsx';
 import { RoutingRulesPage } from './modules/tickets/RoutingRulesPage.tsx';
 import { TransfersPage } from './modules/tickets/TransfersPage.tsx';
 import { IntakePage } from './modules/tickets/IntakePage.tsx';
 import { TicketDetailPage } from './modules/tickets/TicketDetailPage.tsx';
+import { RatePage } from './modules/tickets/RatePage.tsx';
 import { TicketsPage } from './modules/tickets/TicketsPage.tsx';
+import { TicketSettingsPage } from './modules/tickets/TicketSettingsPage.tsx';
 import { RolesPage } from './modules/users/RolesPage.tsx';
 import { UsersPage } from './modules/users/UsersPage.tsx';
+import { CalendarPage } from './modules/sla/CalendarPage.tsx';
+import { SlaPoliciesPage } from './modules/sla/SlaPoliciesPage.tsx';
 import { SessionProvider } from './session.tsx';
 import { AppLayout } from './ui/AppLayout.tsx';
 import { NotFound, RequireAuth, RequirePermission } from './ui/guards.tsx';
@@ -42,6 +51,7 @@ export function KefuApp() {
             <Routes>
               <Route path="/login" element={<LoginPage />} />
               <Route path="/change-password" element={<ForcedPasswordPage />} />
+              <Route path="/rate/:token" element={<RatePage />} />
               <Route
                 element={
                   <RequireAuth>
@@ -55,11 +65,19 @@ export function KefuApp() {
                 <Route path="tickets/:id" element={<RequirePermission permission="ticket:read"><TicketDetailPage /></RequirePermission>} />
                 <Route path="callbacks" element={<RequirePermission permission="callback:perform"><CallbacksPage /></RequirePermission>} />
                 <Route path="transfers" element={<RequirePermission permission="ticket:update"><TransfersPage /></RequirePermission>} />
+                <Route path="compensations" element={<RequirePermission permission="ticket:approve_compensation"><CompensationsPage /></RequirePermission>} />
+                <Route path="capas" element={<RequirePermission permission="ticket:read"><CapasPage /></RequirePermission>} />
+                <Route path="capas/:id" element={<RequirePermission permission="ticket:read"><CapaDetailPage /></RequirePermission>} />
                 <Route path="routing-rules" element={<RequirePermission permission="routing:manage"><RoutingRulesPage /></RequirePermission>} />
+                <Route path="sla-policies" element={<RequirePermission permission="sla:manage"><SlaPoliciesPage /></RequirePermission>} />
+                <Route path="calendars" element={<RequirePermission permission="org:read"><CalendarPage /></RequirePermission>} />
+                <Route path="ticket-settings" element={<RequirePermission permission="ticket:configure"><TicketSettingsPage /></RequirePermission>} />
                 <Route path="org" element={<RequirePermission permission="org:read"><OrgUnitsPage /></RequirePermission>} />
                 <Route path="users" element={<RequirePermission permission="user:read"><UsersPage /></RequirePermission>} />
                 <Route path="roles" element={<RequirePermission permission="role:read"><RolesPage /></RequirePermission>} />
                 <Route path="audit" element={<RequirePermission permission="audit:read"><AuditPage /></RequirePermission>} />
+                <Route path="jobs" element={<RequirePermission permission="system:jobs"><JobsPage /></RequirePermission>} />
+                <Route path="reports/sla" element={<RequirePermission permission="report:read"><SlaReportPage /></RequirePermission>} />
                 <Route path="tokens" element={<TokensPage />} />
                 <Route path="account/password" element={<ChangePasswordPage />} />
                 <Route path="*" element={<NotFound />} />

@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly title: string;
   readonly fieldErrors: FieldError[];
   readonly requestId: string | null;
+  /** The whole problem document (extension members such as a bulk action's `refused`). */
+  body: Record<string, unknown> = {};
 
   constructor(status: number, code: string, title: string, fieldErrors: FieldError[] = [], requestId: string | null = null) {
     super(title);
@@ -56,7 +58,9 @@ async function toApiError(res: Response): Promise<ApiError> {
     /* not JSON: keep the generic message */
   }
   const title = body.title ?? i18n.t('common.httpError', { status: res.status });
-  return new ApiError(res.status, body.code ?? `HTTP_${res.status}`, title, body.errors ?? [], body.requestId ?? null);
+  const err = new ApiError(res.status, body.code ?? `HTTP_${res.status}`, title, body.errors ?? [], body.requestId ?? null);
+  err.body = body as Record<string, unknown>;
+  return err;
 }
 
 export type Query = Record<string, string | number | undefined | null>;
@@ -105,6 +109,27 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: (path: string) => request<void>('DELETE', path),
 };
+
+/**
+ * Uploads a file as raw bytes (application/octet-stream, the only body besides JSON the server takes),
+ * with the same CSRF header, language and problem+json handling as `request`.
+ */
+export async function sendBytes<T>(path: string, body: Blob, headers: Record<string, string> = {}): Promise<T> {
+  const h: Record<string, string> = { accept: 'application/json', 'accept-language': currentLanguage(), 'content-type': 'application/octet-stream', ...headers };
+  if (csrfToken) h['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers: h, credentials: 'same-origin', body });
+  } catch {
+    throw new ApiError(0, 'NETWORK', i18n.t('common.networkError'));
+  }
+  if (!res.ok) {
+    const err = await toApiError(res);
+    if (err.status === 401 || err.code === 'PASSWORD_CHANGE_REQUIRED') onAuthProblem?.(err);
+    throw err;
+  }
+  return (await res.json()) as T;
+}
 
 /** The message to show for any failure. */
 export function errorText(err: unknown): string {

@@ -24,8 +24,22 @@ import type {
   RoutingTestResult,
   Transfer,
   transferQuery,
+  resolutionCreate,
+  resolutionResult,
+  compensation,
+  compensationStatus,
+  capa,
+  capaCreate,
+  capaStatus,
 } from '../contracts/tickets.ts';
+import type { JobDetail, JobPage, JobStatus } from '../contracts/jobs.ts';
+import type { FieldDefinition, fieldDefinitionCreate, fieldDefinitionUpdate } from '../contracts/ticket-settings.ts';
+import type { SlaPolicy, slaPolicyCreate, slaPolicyUpdate, TicketSla } from '../contracts/sla.ts';
+import type { calendarInput, EffectiveCalendar } from '../contracts/calendar.ts';
+import type { SavedFilter, TicketBulk } from '../contracts/queues.ts';
 import { api } from './api.ts';
+import { sendBytes } from './api.ts';
+import type { Attachment } from '../contracts/attachments.ts';
 
 /** Typed calls of every API endpoint the console uses (shapes from src/contracts/api.ts). */
 export interface Page<T> {
@@ -145,6 +159,17 @@ export const ticketsApi = {
   categories: () => api.get<TicketCategory[]>('/api/ticket-categories'),
 };
 
+// Queues (工单队列): saved filters and bulk actions.
+export const savedFiltersApi = {
+  list: () => api.get<SavedFilter[]>('/api/saved-filters'),
+  create: (input: { name: string; query: Record<string, string>; shared: boolean }) => api.post<SavedFilter>('/api/saved-filters', input),
+  update: (id: string, input: { version: number; name?: string; shared?: boolean; query?: Record<string, string> }) => api.patch<SavedFilter>(`/api/saved-filters/${id}`, input),
+  remove: (id: string) => api.delete(`/api/saved-filters/${id}`),
+};
+export const bulkApi = {
+  run: (input: TicketBulk) => api.post<{ action: TicketBulk['action']; ids: string[] }>('/api/tickets/bulk', input),
+};
+
 export const callbacksApi = {
   list: (f: CallbackFilter) => api.get<Page<Callback>>('/api/callbacks', { ...f }),
   attempt: (id: string, note: string) => api.post<Callback>(`/api/callbacks/${id}/attempt`, { reached: false, note }),
@@ -176,7 +201,84 @@ export const routingApi = {
   test: (input: RoutingTestInput) => api.post<RoutingTestResult>('/api/routing-rules/test', input),
 };
 
+// Work-order settings 工单设置: custom fields, the category tree, watchers (contracts/ticket-settings.ts).
+export type FieldDefinitionInput = z.input<typeof fieldDefinitionCreate>;
+export type FieldDefinitionUpdateInput = z.input<typeof fieldDefinitionUpdate>;
+export const ticketSettingsApi = {
+  fields: (orgUnitId: string, ticketType: Ticket['type']) => api.get<FieldDefinition[]>('/api/ticket-fields', { orgUnitId, ticketType }),
+  applicable: (ticketType: Ticket['type'], orgUnitId?: string) => api.get<FieldDefinition[]>('/api/ticket-fields/applicable', { ticketType, orgUnitId }),
+  createField: (input: FieldDefinitionInput) => api.post<FieldDefinition>('/api/ticket-fields', input),
+  updateField: (id: string, input: FieldDefinitionUpdateInput) => api.patch<FieldDefinition>(`/api/ticket-fields/${id}`, input),
+  removeField: (id: string) => api.delete(`/api/ticket-fields/${id}`),
+  reorderFields: (orgUnitId: string, ticketType: Ticket['type'], ids: string[]) => api.post<FieldDefinition[]>('/api/ticket-fields/reorder', { orgUnitId, ticketType, ids }),
+  createCategory: (parentId: string | null, name: string) => api.post<TicketCategory>('/api/ticket-categories', { parentId, name }),
+  updateCategory: (id: string, input: { version: number; name?: string; enabled?: boolean }) => api.patch<TicketCategory>(`/api/ticket-categories/${id}`, input),
+  moveCategory: (id: string, input: { version: number; parentId: string | null; index?: number }) => api.post<TicketCategory>(`/api/ticket-categories/${id}/move`, input),
+  removeCategory: (id: string) => api.delete(`/api/ticket-categories/${id}`),
+  watch: (ticketId: string, userId?: string) => api.post<{ userId: string; name: string }[]>(`/api/tickets/${ticketId}/watchers`, userId ? { userId } : {}),
+  unwatch: (ticketId: string, userId: string) => api.delete(`/api/tickets/${ticketId}/watchers/${userId}`),
+};
+
 export const transfersApi = {
   list: (f: TransferFilter & { cursor?: string; limit?: number }) => api.get<Page<Transfer>>('/api/transfers', { ...f }),
   answer: (id: string, answer: string) => api.post<Transfer>(`/api/transfers/${id}/answer`, { answer }),
+};
+
+// Resolution (处理结果), compensation approval (补偿审批) and CAPA (纠正预防措施).
+export type ResolutionInput = z.input<typeof resolutionCreate>;
+export type Compensation = z.infer<typeof compensation>;
+export type CompensationStatus = z.infer<typeof compensationStatus>;
+export type Capa = z.infer<typeof capa>;
+export type CapaCreateInput = z.input<typeof capaCreate>;
+export type CapaFilter = { status?: z.infer<typeof capaStatus>; overdue?: 'true' | 'false' };
+
+export const resolutionApi = {
+  record: (ticketId: string, input: ResolutionInput) => api.post<z.infer<typeof resolutionResult>>(`/api/tickets/${ticketId}/resolution`, input),
+  compensations: (status?: CompensationStatus) => api.get<Compensation[]>('/api/compensations', { status }),
+  approve: (id: string, note: string) => api.post<Compensation>(`/api/compensations/${id}/approve`, { note }),
+  reject: (id: string, note: string) => api.post<Compensation>(`/api/compensations/${id}/reject`, { note }),
+};
+
+export const capasApi = {
+  list: (f: CapaFilter & { cursor?: string; limit?: number }) => api.get<Page<Capa>>('/api/capas', { ...f }),
+  get: (id: string) => api.get<Capa>(`/api/capas/${id}`),
+  create: (input: CapaCreateInput) => api.post<Capa>('/api/capas', input),
+  link: (id: string, ticketIds: string[]) => api.post<Capa>(`/api/capas/${id}/links`, { ticketIds }),
+  unlink: (id: string, ticketId: string) => api.delete(`/api/capas/${id}/links/${ticketId}`),
+  complete: (id: string, version: number, note?: string) => api.post<Capa>(`/api/capas/${id}/complete`, { version, note }),
+  verify: (id: string, version: number, effective: boolean, note: string) => api.post<Capa>(`/api/capas/${id}/verify`, { version, effective, note }),
+};
+
+// Durable jobs (后台任务), for administrators (system:jobs).
+export const jobsApi = {
+  list: (f: { status?: JobStatus; kind?: string; cursor?: string; limit?: number }) => api.get<JobPage>('/api/jobs', { ...f }),
+  get: (id: string) => api.get<JobDetail>(`/api/jobs/${id}`),
+  retry: (id: string) => api.post<JobDetail>(`/api/jobs/${id}/retry`, {}),
+};
+
+// Attachments of work orders (附件): the file goes as raw bytes, its name percent-encoded in a header.
+export const attachmentsApi = {
+  list: (ticketId: string) => api.get<Attachment[]>(`/api/tickets/${ticketId}/attachments`),
+  upload: (ticketId: string, file: File) => sendBytes<Attachment>(`/api/tickets/${ticketId}/attachments`, file, { 'x-file-name': encodeURIComponent(file.name) }),
+  remove: (id: string) => api.delete(`/api/attachments/${id}`),
+  contentUrl: (id: string, inline = false) => `/api/attachments/${id}/content${inline ? '?inline=1' : ''}`,
+};
+
+// Service time limits 服务时限 (contracts/sla.ts) and working calendars 工作日历 (contracts/calendar.ts).
+export type SlaPolicyInput = z.input<typeof slaPolicyCreate>;
+export type SlaPolicyUpdateInput = z.input<typeof slaPolicyUpdate>;
+export const slaApi = {
+  list: (orgUnitId: string) => api.get<SlaPolicy[]>('/api/sla-policies', { orgUnitId }),
+  create: (input: SlaPolicyInput) => api.post<SlaPolicy>('/api/sla-policies', input),
+  update: (id: string, input: SlaPolicyUpdateInput) => api.patch<SlaPolicy>(`/api/sla-policies/${id}`, input),
+  remove: (id: string) => api.delete(`/api/sla-policies/${id}`),
+  reorder: (orgUnitId: string, ids: string[]) => api.post<SlaPolicy[]>('/api/sla-policies/reorder', { orgUnitId, ids }),
+  ofTicket: (id: string) => api.get<TicketSla>(`/api/tickets/${id}/sla`),
+};
+export const calendarApi = {
+  get: (unitId: string) => api.get<EffectiveCalendar>(`/api/org-units/${unitId}/calendar`),
+  put: (unitId: string, input: z.input<typeof calendarInput>) => api.put<EffectiveCalendar>(`/api/org-units/${unitId}/calendar`, input),
+  remove: (unitId: string) => api.delete(`/api/org-units/${unitId}/calendar`),
+  importIcs: (unitId: string, ics: string, version?: number) => api.post<EffectiveCalendar>(`/api/org-units/${unitId}/calendar/ics`, { ics, ...(version ? { version } : {}) }),
+  exportUrl: (unitId: string) => `/api/org-units/${unitId}/calendar/ics`,
 };

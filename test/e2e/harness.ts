@@ -77,9 +77,9 @@ interface Started {
   adminPassword: string;
 }
 
-async function startServer(port: number): Promise<Started> {
+async function startServer(port: number, extraEnv: Record<string, string> = {}): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', KEFU_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', KEFU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv };
   delete env.KEFU_ADMIN_PASSWORD;
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [join(root, 'bin/kefu.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,14 +99,15 @@ async function startServer(port: number): Promise<Started> {
   }
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `env`: extra server settings, e.g. KEFU_TEST_CLOCK=true for stories that move time. */
+export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
   if (!existsSync(join(root, 'dist/web/index.html'))) {
     throw new Error('dist/web/index.html is missing: build the console first (npm run build:web, or npm test which builds it)');
   }
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set KEFU_CHROMIUM)`);
 
   const port = await freePort();
-  const { child, log, exited, dataDir, adminPassword } = await startServer(port);
+  const { child, log, exited, dataDir, adminPassword } = await startServer(port, opts.env);
   let browser: Browser | undefined;
   const stop = async () => {
     await browser?.close().catch(() => {});

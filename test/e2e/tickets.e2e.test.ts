@@ -25,6 +25,7 @@ async function action(page: Page, name: string) {
 async function resolve(page: Page, summary: string) {
   await action(page, 'resolve');
   await page.getByTestId('ticket-reason').fill(summary);
+  await pick(page, 'resolution-root-cause', '设施设备');
   await page.getByTestId('ticket-reason-submit').click();
 }
 /** Opens the callbacks page, records the outcome of this order's callback. */
@@ -265,6 +266,7 @@ describe('work orders in the console', () => {
       'status',
       'reply',
       'note',
+      'resolution',
       'status',
       'callback.scheduled',
       'status',
@@ -272,6 +274,7 @@ describe('work orders in the console', () => {
       'status',
       'escalated',
       'updated',
+      'resolution',
       'status',
       'callback.scheduled',
       'status',

@@ -12,7 +12,7 @@ describe('branch scope across every route', () => {
   let bUser: { id: string; version: number };
   let bAuditCount: number;
   let bTicket: { id: string; version: number; number: string };
-  let bCallback: { id: string };
+  let bCallback: { id: string; ticketId: string };
   let bCustomer: { id: string };
   let bNotification: { id: string };
   let bTransfer: { id: string };
@@ -20,6 +20,12 @@ describe('branch scope across every route', () => {
   let bCalendar: { version: number };
   let bCompensation: { id: string };
   let bCapa: { id: string; version: number };
+  let bAttachment: { id: string };
+  let bField: { id: string; version: number };
+  let aCategory: { id: string; version: number };
+  let bSavedFilter: { id: string; version: number };
+  let bPolicy: { id: string; version: number };
+  const octet = { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('来电记录.txt') };
   const calendarB = { timeZone: 'Asia/Shanghai', week: [[], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-12:00']], extraHolidays: ['2026-12-24'] };
   const icsB = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261226\r\nX-KEFU-KIND:HOLIDAY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
   beforeAll(async () => {
@@ -48,15 +54,20 @@ describe('branch scope across every route', () => {
     big = (await agentB.post(`/api/tickets/${big.id}/transitions`, { to: 'in_progress', version: big.version })).json();
     bCompensation = (await agentB.post(`/api/tickets/${big.id}/resolution`, { version: big.version, summary: '退一晚房费', rootCause: 'facility', compensations: [{ kind: 'refund', amount: 688 }] })).json().resolution.compensations[0];
     bCapa = (await managerB.post('/api/capas', { orgUnitId: w.units.branchB.id, title: '保险箱密码重置流程', kind: 'corrective', ownerId: w.users.agentB.id, dueDate: '2026-12-31', ticketIds: [big.id] })).json();
+    bAttachment = (await agentB.request('POST', `/api/tickets/${asked.id}/attachments`, '客人来电要求回电', octet)).json();
     bUser = (await managerB.get(`/api/users/${w.users.agentB.id}`)).json();
     bCalendar = (await managerB.put(`/api/org-units/${w.units.deptB.id}/calendar`, calendarB)).json().calendar;
+    bField = (await managerB.post('/api/ticket-fields', { orgUnitId: w.units.branchB.id, ticketType: 'praise', key: 'staff_name', labelZh: '表扬对象', labelEn: 'Praised staff', kind: 'text' })).json();
+    aCategory = (await managerB.get('/api/ticket-categories')).json()[0]; // the group's tree: only root configurers change it
+    bSavedFilter = (await managerB.post('/api/saved-filters', { name: 'B部门筛选', query: { queue: 'department' }, shared: true })).json();
+    bPolicy = (await managerB.post('/api/sla-policies', { orgUnitId: w.units.branchB.id, name: 'B时限', targets: { resolution: { minutes: 2880 } } })).json();
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
   });
   afterAll(() => t.close());
 
   /** Requests that name branch B's records; a body is valid in shape so only scope can refuse it. */
-  const attacks = (): [string, string, unknown?][] => [
+  const attacks = (): [string, string, unknown?, Record<string, string>?][] => [
     ['GET', `/api/users/${w.users.agentB.id}`],
     ['PATCH', `/api/users/${w.users.agentB.id}`, { version: bUser.version, displayName: '被改了' }],
     ['PUT', `/api/users/${w.users.agentB.id}/grants`, { version: bUser.version, grants: [] }],
@@ -106,21 +117,55 @@ describe('branch scope across every route', () => {
     ['DELETE', `/api/capas/${bCapa.id}/links/${bTicket.id}`],
     ['POST', `/api/capas/${bCapa.id}/complete`, { version: bCapa.version }],
     ['POST', `/api/capas/${bCapa.id}/verify`, { version: bCapa.version, effective: true, note: '越权验证' }],
+    ['POST', `/api/tickets/${bTicket.id}/merge`, { targetId: bCallback.ticketId, version: bTicket.version, reason: '越权合并' }],
+    ['GET', `/api/tickets/${bTicket.id}/messages`],
+    ['GET', `/api/tickets/${bTicket.id}/links`],
+    ['POST', `/api/tickets/${bTicket.id}/links`, { ticketId: bCallback.ticketId, kind: 'related' }],
+    ['DELETE', `/api/tickets/${bTicket.id}/links/${bCallback.id}`],
+    ['GET', `/api/callbacks/${bCallback.id}/rating-link`],
+    ['POST', `/api/callbacks/${bCallback.id}/rating-link`],
+    ['GET', `/api/tickets/${bTicket.id}/attachments`],
+    ['POST', `/api/tickets/${bTicket.id}/attachments`, '越权附件', octet],
+    ['GET', `/api/attachments/${bAttachment.id}/content`],
+    ['GET', `/api/attachments/${bAttachment.id}/content?inline=1`],
+    ['DELETE', `/api/attachments/${bAttachment.id}`],
+    ['POST', `/api/tickets/${bTicket.id}/watchers`, {}],
+    ['POST', `/api/tickets/${bTicket.id}/watchers`, { userId: w.users.agentB.id }],
+    ['DELETE', `/api/tickets/${bTicket.id}/watchers/${w.users.agentB.id}`],
+    ['GET', `/api/ticket-fields/applicable?ticketType=praise&orgUnitId=${w.units.branchB.id}`],
+    ['POST', '/api/ticket-fields', { orgUnitId: w.units.branchB.id, ticketType: 'praise', key: 'planted', labelZh: '冒名', labelEn: 'planted', kind: 'text' }],
+    ['PATCH', `/api/ticket-fields/${bField.id}`, { version: bField.version, labelZh: '被改了' }],
+    ['DELETE', `/api/ticket-fields/${bField.id}`],
+    ['POST', '/api/ticket-fields/reorder', { orgUnitId: w.units.branchB.id, ticketType: 'praise', ids: [bField.id] }],
+    ['POST', '/api/ticket-categories', { parentId: aCategory.id, name: '冒名分类' }],
+    ['PATCH', `/api/ticket-categories/${aCategory.id}`, { version: aCategory.version, name: '被改了' }],
+    ['POST', `/api/ticket-categories/${aCategory.id}/move`, { version: aCategory.version, parentId: null, index: 3 }],
+    ['POST', '/api/ticket-categories/reorder', { parentId: aCategory.id, ids: [aCategory.id] }],
+    ['DELETE', `/api/ticket-categories/${aCategory.id}`],
+    ['POST', '/api/tickets/bulk', { action: 'tag', ids: [bTicket.id], tags: ['越权'] }],
+    ['GET', `/api/saved-filters/${bSavedFilter.id}`],
+    ['PATCH', `/api/saved-filters/${bSavedFilter.id}`, { version: bSavedFilter.version, name: '被改了' }],
+    ['DELETE', `/api/saved-filters/${bSavedFilter.id}`],
+    ['GET', `/api/tickets/${bTicket.id}/sla`],
+    ['POST', '/api/sla-policies', { orgUnitId: w.units.branchB.id, name: '冒名策略', targets: { resolution: { minutes: 60 } } }],
+    ['POST', '/api/sla-policies/reorder', { orgUnitId: w.units.branchB.id, ids: [bPolicy.id] }],
+    ['PATCH', `/api/sla-policies/${bPolicy.id}`, { version: bPolicy.version, name: '被改了' }],
+    ['DELETE', `/api/sla-policies/${bPolicy.id}`],
   ];
   /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
-  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules', 'GET /api/compensations', 'GET /api/capas']);
+  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules', 'GET /api/compensations', 'GET /api/capas', 'GET /api/sla-policies']);
 
   it('covers every route that takes an id or a unit (a new route must be added here)', () => {
     const covered = new Set(attacks().map(([m, u]) => `${m} ${u.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`));
-    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules|compensations|capas/.test(r.url)).map((r) => `${r.method} ${r.url.replace(/:\w+/g, ':id')}`); // every route parameter is an id
+    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules|compensations|capas|attachments|sla-policies/.test(r.url)).map((r) => `${r.method} ${r.url.replace(/:\w+/g, ':id')}`); // every route parameter is an id
     for (const r of scoped.filter((r) => !lists.has(r))) expect(covered, r).toContain(r);
   });
 
   for (const who of ['agent.a', 'lead.a', 'manager.a'] as const) {
     it(`${who} gets nothing of branch B, and changes nothing`, async () => {
       const c = await t.login(who);
-      for (const [method, url, body] of attacks()) {
-        const res = await c.request(method, url, body as never);
+      for (const [method, url, body, headers] of attacks()) {
+        const res = await c.request(method, url, body as never, headers);
         expect(res.statusCode, `${who} ${method} ${url}: ${res.body}`).toBeGreaterThanOrEqual(400);
         // Holding the permission but not over B: the record does not exist for them.
         if (who === 'manager.a') expect([403, 404], `${method} ${url}`).toContain(res.statusCode);
@@ -139,6 +184,7 @@ describe('branch scope across every route', () => {
       expect((await managerB.get(`/api/org-units/${w.units.deptB.id}/calendar`)).json()).toMatchObject({ inheritedFrom: null, calendar: { version: bCalendar.version, extraHolidays: ['2026-12-24'] } });
       expect((await managerB.get('/api/compensations')).json()).toMatchObject([{ id: bCompensation.id, status: 'pending_approval', decidedBy: null }]);
       expect((await managerB.get(`/api/capas/${bCapa.id}`)).json()).toMatchObject({ version: bCapa.version, status: 'open', title: '保险箱密码重置流程', tickets: [{}] });
+      expect((await managerB.get(`/api/attachments/${bAttachment.id}/content`)).body).toBe('客人来电要求回电');
     });
   }
 

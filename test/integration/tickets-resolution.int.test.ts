@@ -83,6 +83,8 @@ describe('work orders: resolution and compensation approval', () => {
     const list = (await managerA.get('/api/compensations?status=pending_approval')).json() as Compensation[];
     const mine = list.filter((c) => c.ticketId === tk.id);
     expect(mine).toHaveLength(2);
+    // What the approver weighs: who asked, for which customer.
+    expect(mine[0]).toMatchObject({ requestedBy: '刘客服', ticketNumber: tk.number, customerName: tk.customerName ?? null });
     expect(((await managerB.get('/api/compensations?status=pending_approval')).json() as Compensation[]).filter((c) => c.ticketId === tk.id)).toEqual([]);
     expect((await agentA.get('/api/compensations')).statusCode).toBe(403);
     expect((await agentA.post(`/api/compensations/${mine[0].id}/approve`, { note: '' })).statusCode).toBe(403);

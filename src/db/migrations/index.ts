@@ -4,6 +4,13 @@ import * as m0002 from './0002_tickets.ts';
 import * as m0003 from './0003_routing.ts';
 import * as m0004 from './0004_calendars.ts';
 import * as m0005 from './0005_resolution.ts';
+import * as m0006 from './0006_merge_link.ts';
+import * as m0007 from './0007_attachments.ts';
+import * as m0008 from './0008_saved_filters.ts';
+import * as m0009 from './0009_ticket_settings.ts';
+import * as m0010 from './0010_queue_indexes.ts';
+import * as m0011 from './0011_jobs.ts';
+import * as m0012 from './0012_sla.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +19,11 @@ export const migrations: Record<string, Migration> = {
   '0003_routing': m0003,
   '0004_calendars': m0004,
   '0005_resolution': m0005,
+  '0006_merge_link': m0006,
+  '0007_attachments': m0007,
+  '0008_saved_filters': m0008,
+  '0009_ticket_settings': m0009,
+  '0010_queue_indexes': m0010,
+  '0011_jobs': m0011,
+  '0012_sla': m0012,
 };

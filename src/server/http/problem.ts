@@ -65,7 +65,7 @@ function fieldErrors(err: FastifyError, lang: Lang): FieldError[] {
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const lang = langOf(req.headers['accept-language']);
   if (err instanceof AppError) {
-    return sendProblem(req, reply, problem(req, err.status, err.code, err.fields), err.headers);
+    return sendProblem(req, reply, { ...problem(req, err.status, err.code, err.fields), ...err.extensions }, err.headers);
   }
   if (err.validation) return sendProblem(req, reply, problem(req, 400, 'VALIDATION_FAILED', fieldErrors(err, lang)));
   switch (err.code) {

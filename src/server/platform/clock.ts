@@ -21,6 +21,18 @@ export class TestClock implements Clock {
   }
 }
 
+/** End-to-end tests only (KEFU_TEST_CLOCK=true): the system time moved forward by a settable offset. */
+export class ShiftedClock implements Clock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  /** Moves forward (never back: deadlines already stored stay consistent). */
+  advance(ms: number): void {
+    if (ms > 0) this.offset += ms;
+  }
+}
+
 /** Instants are stored as ISO-8601 UTC text with milliseconds: same bytes on SQLite and PostgreSQL, and text order is time order. */
 export function iso(d: Date): string {
   return d.toISOString();

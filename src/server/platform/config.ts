@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Every setting comes from the environment and is validated once, at start. */
@@ -17,7 +17,14 @@ const envSchema = z.object({
   KEFU_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   KEFU_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   KEFU_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  KEFU_ATTACHMENTS_DIR: z.string().min(1).optional(),
+  KEFU_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KEFU_JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  KEFU_JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  KEFU_JOBS_DIAGNOSTICS: z.enum(['true', 'false']).default('false'),
+  KEFU_SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  KEFU_TEST_CLOCK: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -32,7 +39,16 @@ export type Config = {
   secureCookies: 'auto' | 'true' | 'false';
   trustProxy: boolean;
   bodyLimit: number;
+  /** Work-order attachments live here, outside the database (default: `attachments` next to the SQLite file). */
+  attachmentsDir: string;
+  attachmentMaxBytes: number;
   logLevel: string;
+  /** Durable jobs: the lease of a claim (renewed while running), how long done jobs are kept, the diagnostic kind. */
+  jobs: { leaseSeconds: number; retentionDays: number; diagnostics: boolean };
+  /** How often the time-limit escalation sweep runs (it also runs at start). */
+  slaSweepSeconds: number;
+  /** Tests only: a clock that `POST /api/test/clock` can move forward. Never in production. */
+  testClock: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -57,6 +73,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: e.KEFU_SECURE_COOKIES,
     trustProxy: e.KEFU_TRUST_PROXY === 'true',
     bodyLimit: e.KEFU_BODY_LIMIT_BYTES,
+    attachmentsDir: resolve(e.KEFU_ATTACHMENTS_DIR ?? join(e.KEFU_DATA_DIR, 'attachments')),
+    attachmentMaxBytes: e.KEFU_ATTACHMENT_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
+    jobs: { leaseSeconds: e.KEFU_JOBS_LEASE_SECONDS, retentionDays: e.KEFU_JOBS_RETENTION_DAYS, diagnostics: e.KEFU_JOBS_DIAGNOSTICS === 'true' },
+    slaSweepSeconds: e.KEFU_SLA_SWEEP_SECONDS,
+    testClock: e.KEFU_TEST_CLOCK === 'true',
   };
 }

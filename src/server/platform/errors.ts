@@ -11,12 +11,15 @@ export class AppError extends Error {
   readonly status: number;
   readonly fields?: FieldError[];
   readonly headers?: Record<string, string>;
-  constructor(code: ErrorCode, status: number, opts: { fields?: FieldError[]; headers?: Record<string, string>; detail?: string } = {}) {
+  /** Extra members of the problem document (e.g. `refused` of a bulk action). */
+  readonly extensions?: Record<string, unknown>;
+  constructor(code: ErrorCode, status: number, opts: { fields?: FieldError[]; headers?: Record<string, string>; detail?: string; extensions?: Record<string, unknown> } = {}) {
     super(opts.detail ?? code);
     this.code = code;
     this.status = status;
     this.fields = opts.fields;
     this.headers = opts.headers;
+    this.extensions = opts.extensions;
   }
 }
 

@@ -40,7 +40,7 @@ export function AppLayout() {
         icon: i.icon,
         label: (
           <Link to={i.path} data-testid={`nav-${i.key}`}>
-            {t(`nav.${i.key}`)}
+            {t(i.label ?? `nav.${i.key}`)}
           </Link>
         ),
       })),

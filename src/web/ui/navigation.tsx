@@ -1,11 +1,16 @@
-import { ApartmentOutlined, BranchesOutlined, SwapOutlined, AuditOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { SettingOutlined, ScheduleOutlined, ApartmentOutlined, BranchesOutlined, SwapOutlined, AuditOutlined, AccountBookOutlined, ToolOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { BarChartOutlined, CalendarOutlined, FieldTimeOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../contracts/permissions.ts';
 
 /** The console's pages by module; each is shown only to those holding its permission. */
 export interface NavItem {
-  key: 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit';
+  key: 'slaPolicies' | 'calendars' | 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit' | 'compensations' | 'capas' | 'jobs' | 'ticketSettings' | 'slaReport';
   path: string;
+  /** The menu label's i18n key when not `nav.<key>` (a module's own namespace). */
+  label?: string;
+  /** The home page's description of it (i18n key) when not listed there. */
+  description?: string;
   permission: Permission;
   icon: ReactNode;
 }
@@ -22,7 +27,13 @@ export const navigation: NavModule[] = [
       { key: 'intake', path: '/tickets/new', permission: 'ticket:create', icon: <FileAddOutlined /> },
       { key: 'callbacks', path: '/callbacks', permission: 'callback:perform', icon: <PhoneOutlined /> },
       { key: 'transfers', path: '/transfers', permission: 'ticket:update', icon: <SwapOutlined /> },
+      { key: 'compensations', path: '/compensations', permission: 'ticket:approve_compensation', icon: <AccountBookOutlined />, label: 'compensations.menu', description: 'compensations.homeDesc' },
+      { key: 'capas', path: '/capas', permission: 'ticket:assign', icon: <ToolOutlined />, label: 'capa.menu', description: 'capa.homeDesc' },
       { key: 'routing', path: '/routing-rules', permission: 'routing:manage', icon: <BranchesOutlined /> },
+      { key: 'slaPolicies', path: '/sla-policies', permission: 'sla:manage', icon: <FieldTimeOutlined />, label: 'sla.menu', description: 'sla.homeDesc' },
+      { key: 'calendars', path: '/calendars', permission: 'sla:manage', icon: <CalendarOutlined />, label: 'calendar.menu', description: 'calendar.homeDesc' },
+      { key: 'slaReport', path: '/reports/sla', permission: 'report:read', icon: <BarChartOutlined />, label: 'slaReport.menu', description: 'slaReport.homeDesc' },
+      { key: 'ticketSettings', path: '/ticket-settings', permission: 'ticket:configure', icon: <SettingOutlined />, label: 'ticketSettings.menu', description: 'ticketSettings.homeDesc' },
     ],
   },
   {
@@ -35,7 +46,10 @@ export const navigation: NavModule[] = [
   },
   {
     key: 'moduleAudit',
-    items: [{ key: 'audit', path: '/audit', permission: 'audit:read', icon: <AuditOutlined /> }],
+    items: [
+      { key: 'audit', path: '/audit', permission: 'audit:read', icon: <AuditOutlined /> },
+      { key: 'jobs', path: '/jobs', permission: 'system:jobs', icon: <ScheduleOutlined />, label: 'jobs.menu', description: 'jobs.homeDesc' },
+    ],
   },
 ];
 

@@ -124,6 +124,20 @@ export async function workingDeadline(db: Tx, lang: Lang, unitId: string, start:
   return deadlineOn(lang, view, start, minutes);
 }
 
+/** The engine's calendar of a unit (own, inherited or default) — for code that keeps its own clocks (SLA). */
+export async function effectiveWorkingCalendar(db: Tx, unitId: string): Promise<WorkingCalendar> {
+  const unit = await orgUnitRepository.byId(db, unitId);
+  const { view } = unit ? await resolve(db, unit) : { view: defaultView('Asia/Shanghai') };
+  return toWorkingCalendar(view);
+}
+
+/** The warnings a deadline computed on `unitId`'s calendar carries (a year without holiday data). */
+export async function deadlineWarnings(db: Tx, lang: Lang, unitId: string, start: Date, due: Date): Promise<CalendarWarning[]> {
+  const unit = await orgUnitRepository.byId(db, unitId);
+  const { view } = unit ? await resolve(db, unit) : { view: defaultView('Asia/Shanghai') };
+  return warningsFor(lang, view, toWorkingCalendar(view), start, due);
+}
+
 function deadlineOn(lang: Lang, view: CalendarView, start: Date, minutes: number): Deadline {
   const cal = toWorkingCalendar(view);
   try {

@@ -2,6 +2,7 @@ import type { TicketType } from '../../../contracts/tickets.ts';
 import type { Lang } from '../../../contracts/errors.ts';
 import type { Tx } from '../../../db/database.ts';
 import { workingDeadline, type Deadline } from '../calendar/calendar.service.ts';
+import { policyTarget } from '../sla/sla.service.ts';
 
 /**
  * Working minutes until the callback (回访) after a resolution is due. The earlier calendar-time rule
@@ -17,11 +18,14 @@ export function callbackWorkingMinutes(type: TicketType): number {
  * responsible department, else the owning unit (holidays and 调休 included). A year without holiday
  * data still gives a deadline, with a warning.
  */
-export function callbackDueAt(
+export async function callbackDueAt(
   trx: Tx,
   lang: Lang,
-  ticket: { type: TicketType; org_unit_id: string; department_id: string | null; severity: number | null },
+  ticket: { type: TicketType; org_unit_id: string; department_id: string | null; severity: number | null; sla_policy_id?: string | null },
   resolvedAt: Date,
 ): Promise<Deadline> {
-  return workingDeadline(trx, lang, ticket.department_id ?? ticket.org_unit_id, resolvedAt, callbackWorkingMinutes(ticket.type));
+  // A time-limit policy (服务时限策略) that sets the callback target wins over the default amounts.
+  const target = await policyTarget(trx, { sla_policy_id: ticket.sla_policy_id ?? null }, 'callback');
+  if (target?.mode === 'calendar') return { due: new Date(resolvedAt.getTime() + target.minutes * 60_000), warnings: [] };
+  return workingDeadline(trx, lang, ticket.department_id ?? ticket.org_unit_id, resolvedAt, target?.minutes ?? callbackWorkingMinutes(ticket.type));
 }

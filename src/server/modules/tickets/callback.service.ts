@@ -122,31 +122,43 @@ export async function attemptCallback(ctx: Ctx, id: string, input: z.infer<typeo
  * the `manager` role holders of the same units, so an escalation never goes nowhere).
  */
 export async function completeCallback(ctx: Ctx, id: string, input: z.infer<typeof callbackComplete>): Promise<Callback> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const { cb, ticket, outcome } = await loadPending(trx, ctx, id);
-    const at = iso(ctx.clock.now());
-    await ticketRepository.touch(trx, ticket.id, at, false);
-    const result = { reached: true, solved: input.solved, satisfaction: input.satisfaction, comment: input.comment };
-    const ok = await repo.updatePending(trx, id, Number(cb.attempts), {
-      attempts: Number(cb.attempts) + 1,
-      status: 'done',
-      outcome: JSON.stringify({ ...outcome, ...result }),
-      performed_by: ctx.actor.userId,
-      performed_at: at,
-      updated_at: at,
-    });
-    if (!ok) throw versionConflict();
-    await ticketRepository.appendEvents(trx, ticket.id, at, eventActor(ctx), [{ kind: 'callback.completed', data: { callbackId: id, ...result } }]);
-    await recordAudit(trx, ctx, { action: 'callback.complete', entityType: 'callback', entityId: id, orgUnitId: ticket.org_unit_id, before: { status: 'pending' }, after: { status: 'done', ...result } });
-    const dissatisfied = !input.solved || input.satisfaction <= 2;
-    if (dissatisfied) {
-      await moveStatus(trx, ctx, ticket, 'in_progress', { reason: REOPEN_DISSATISFIED, version: null });
-      await escalate(trx, ctx, ticket, result);
-    } else {
-      await moveStatus(trx, ctx, ticket, 'closed', { reason: CLOSE_SATISFIED, version: null });
-    }
-    return toCallback((await repo.byIdInScope(trx, id, ['/']))!);
+  return ctx.db.transaction().execute((trx) => recordCallbackOutcome(trx, ctx, id, input));
+}
+
+/**
+ * completeCallback's rules in the caller's transaction; `via` (e.g. the customer's rating link) is
+ * written with the outcome on the timeline and in the audit entry.
+ */
+export async function recordCallbackOutcome(
+  trx: Tx,
+  ctx: Ctx,
+  id: string,
+  input: Omit<z.infer<typeof callbackComplete>, 'reached'>,
+  via?: Record<string, unknown>,
+): Promise<Callback> {
+  const { cb, ticket, outcome } = await loadPending(trx, ctx, id);
+  const at = iso(ctx.clock.now());
+  await ticketRepository.touch(trx, ticket.id, at, false);
+  const result = { reached: true, solved: input.solved, satisfaction: input.satisfaction, comment: input.comment, ...via };
+  const ok = await repo.updatePending(trx, id, Number(cb.attempts), {
+    attempts: Number(cb.attempts) + 1,
+    status: 'done',
+    outcome: JSON.stringify({ ...outcome, ...result }),
+    performed_by: ctx.actor.userId,
+    performed_at: at,
+    updated_at: at,
   });
+  if (!ok) throw versionConflict();
+  await ticketRepository.appendEvents(trx, ticket.id, at, eventActor(ctx), [{ kind: 'callback.completed', data: { callbackId: id, ...result } }]);
+  await recordAudit(trx, ctx, { action: 'callback.complete', entityType: 'callback', entityId: id, orgUnitId: ticket.org_unit_id, before: { status: 'pending' }, after: { status: 'done', ...result } });
+  const dissatisfied = !input.solved || input.satisfaction <= 2;
+  if (dissatisfied) {
+    await moveStatus(trx, ctx, ticket, 'in_progress', { reason: REOPEN_DISSATISFIED, version: null });
+    await escalate(trx, ctx, ticket, result);
+  } else {
+    await moveStatus(trx, ctx, ticket, 'closed', { reason: CLOSE_SATISFIED, version: null });
+  }
+  return toCallback((await repo.byIdInScope(trx, id, ['/']))!);
 }
 
 async function escalate(trx: Tx, ctx: Ctx, t: TicketView, result: { solved: boolean; satisfaction: number }): Promise<void> {

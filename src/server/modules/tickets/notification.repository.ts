@@ -1,12 +1,15 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Tx } from '../../../db/database.ts';
+import { liveNotified } from '../../live/live.hub.ts';
 import type { NotificationTable } from '../../../db/schema.ts';
 
 export type NotificationRow = NotificationTable;
 
 export const notificationRepository = {
   async insertMany(db: Tx, rows: NotificationRow[]): Promise<void> {
-    if (rows.length > 0) await db.insertInto('notifications').values(rows).execute();
+    if (rows.length === 0) return;
+    await db.insertInto('notifications').values(rows).execute();
+    await liveNotified(db, rows.map((r) => r.user_id)); // the bell updates after commit
   },
 
   /** A person's own notifications, newest first; `after` is the (created_at, id) of the previous page's last row. */
@@ -24,5 +27,6 @@ export const notificationRepository = {
 
   async markRead(db: Tx, id: string, userId: string, at: string): Promise<void> {
     await db.updateTable('notifications').set({ read_at: at }).where('id', '=', id).where('user_id', '=', userId).where('read_at', 'is', null).execute();
+    await liveNotified(db, [userId]); // the person's other tabs update their bell
   },
 };

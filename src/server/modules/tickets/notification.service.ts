@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationRepository as repo, type NotificationRow } from './notification.repository.ts';
 
-export type NotificationKind = 'mention' | 'assigned' | 'escalation' | 'transfer_answered' | 'compensation';
+export type NotificationKind = 'mention' | 'assigned' | 'escalation' | 'transfer_answered' | 'compensation' | 'watched' | 'sla';
 interface About {
   actor: string;
   number: string;

@@ -6,7 +6,15 @@ import { sql } from 'kysely';
 
 export type ResolutionRow = Selectable<TicketResolutionTable>;
 export type CompensationRow = Selectable<CompensationTable>;
-export type CompensationView = CompensationRow & { ticket_number: string; ticket_subject: string; unit_path: string; org_unit_id: string; decided_by_name: string | null };
+export type CompensationView = CompensationRow & {
+  ticket_number: string;
+  ticket_subject: string;
+  customer_name: string | null;
+  requested_by_name: string | null;
+  unit_path: string;
+  org_unit_id: string;
+  decided_by_name: string | null;
+};
 
 export const resolutionRepository = {
   async insert(db: Tx, row: ResolutionRow, comps: CompensationRow[]): Promise<void> {
@@ -28,9 +36,19 @@ export const resolutionRepository = {
       .selectFrom('compensations as k')
       .innerJoin('tickets as t', 't.id', 'k.ticket_id')
       .innerJoin('org_units as u', 'u.id', 't.org_unit_id')
+      .innerJoin('ticket_resolutions as r', 'r.id', 'k.resolution_id')
       .leftJoin('users as d', 'd.id', 'k.decided_by')
+      .leftJoin('users as q', 'q.id', 'r.created_by')
       .selectAll('k')
-      .select(['t.number as ticket_number', 't.subject as ticket_subject', 'u.path as unit_path', 't.org_unit_id as org_unit_id', 'd.display_name as decided_by_name']);
+      .select([
+        't.number as ticket_number',
+        't.subject as ticket_subject',
+        't.customer_name as customer_name',
+        'q.display_name as requested_by_name',
+        'u.path as unit_path',
+        't.org_unit_id as org_unit_id',
+        'd.display_name as decided_by_name',
+      ]);
   },
 
   async compensationById(db: Tx, id: string): Promise<CompensationView | undefined> {

@@ -31,6 +31,8 @@ function toCompensation(k: CompensationView): Compensation {
     ticketId: k.ticket_id,
     ticketNumber: k.ticket_number,
     ticketSubject: k.ticket_subject,
+    customerName: k.customer_name,
+    requestedBy: k.requested_by_name,
     resolutionId: k.resolution_id,
     kind: k.kind as Compensation['kind'],
     amount: Number(k.amount_fen) / 100,

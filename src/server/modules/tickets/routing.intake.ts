@@ -64,7 +64,8 @@ export interface IntakeSubject {
   now: Date;
 }
 
-async function categoryChain(trx: Tx, id: string | null): Promise<string[]> {
+/** A category and its ancestors (a condition naming a parent category matches its sub-categories); routing and time limits use it. */
+export async function categoryChain(trx: Tx, id: string | null): Promise<string[]> {
   const out: string[] = [];
   for (let cur = id; cur && out.length < 10 && !out.includes(cur); ) {
     out.push(cur);

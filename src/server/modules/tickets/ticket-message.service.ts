@@ -5,10 +5,12 @@ import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { userRepository } from '../users/user.repository.ts';
+import { slaAfterFirstResponse } from '../sla/sla.service.ts';
 import { parseMentions } from './mentions.ts';
 import { notificationText, notify } from './notification.service.ts';
 import { eventActor, grantsHold, loadForChange } from './ticket.service.ts';
 import { ticketRepository as repo } from './ticket.repository.ts';
+import { notifyWatchers } from './watcher.service.ts';
 
 /**
  * A reply to the customer (recorded as sent; the first one stamps first_response_at) or an
@@ -21,6 +23,7 @@ export async function addMessage(ctx: Ctx, id: string, input: z.infer<typeof mes
     const at = iso(ctx.clock.now());
     const message = { id: newId(), ticket_id: id, kind: input.kind, body: input.body, author_id: ctx.actor.userId, author_name: ctx.actor.displayName, created_at: at };
     await repo.touch(trx, id, at, input.kind === 'reply');
+    if (input.kind === 'reply') await slaAfterFirstResponse(trx, ctx, id); // the first reply meets the first-response target
     await repo.insertMessage(trx, message);
 
     const mentioned: string[] = [];
@@ -38,6 +41,7 @@ export async function addMessage(ctx: Ctx, id: string, input: z.infer<typeof mes
         text: (lang) => notificationText.mention({ actor: ctx.actor.displayName, number: t.number, subject: t.subject, body: input.body }, lang),
       });
     }
+    if (input.kind === 'reply') await notifyWatchers(trx, ctx, t, { kind: 'reply', body: input.body });
     await repo.appendEvents(trx, id, at, eventActor(ctx), [{ kind: input.kind, data: { messageId: message.id, ...(mentioned.length ? { mentioned } : {}) } }]);
     await recordAudit(trx, ctx, {
       action: `ticket.${input.kind}`,

@@ -8,14 +8,17 @@ import { AppError, forbidden, invalid, versionConflict } from '../../platform/er
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { userRepository } from '../users/user.repository.ts';
+import { slaAfterStatus } from '../sla/sla.service.ts';
 import { callbackDueAt } from './callback.due.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { notificationText, notify } from './notification.service.ts';
 import { assertNoPendingCompensation } from './resolution.service.ts';
+import { createRatingLinkFor } from './rating.service.ts';
 import { edgeOf, transitionMessage, workingStatuses } from './ticket.state.ts';
 import { eventActor, getTicket, grantsHold, loadForChange } from './ticket.service.ts';
 import { ticketRepository as repo, type TicketRow, type TicketView } from './ticket.repository.ts';
 import { transferRepository } from './transfer.repository.ts';
+import { notifyWatchers } from './watcher.service.ts';
 
 export const invalidTransition = (ctx: Ctx, from: TicketStatus, to: TicketStatus) =>
   new AppError('INVALID_TRANSITION', 409, { fields: [{ field: 'to', message: transitionMessage(from, to, ctx.lang) }] });
@@ -75,8 +78,11 @@ export async function moveStatus(trx: Tx, ctx: Ctx, t: TicketView, to: TicketSta
       updated_at: at,
       version: 1,
     });
+    await createRatingLinkFor(trx, ctx, t, callback.id, now); // e-mail and web customers rate through a link
   }
   await repo.appendEvents(trx, t.id, at, eventActor(ctx), events);
+  await slaAfterStatus(trx, ctx, { ...t, ...patch } as TicketRow, from, patch.status ?? to);
+  await notifyWatchers(trx, ctx, t, { kind: 'status', to: patch.status ?? to });
   await recordAudit(trx, ctx, {
     action,
     entityType: 'ticket',
@@ -89,49 +95,56 @@ export async function moveStatus(trx: Tx, ctx: Ctx, t: TicketView, to: TicketSta
 
 /** `POST /tickets/:id/transitions`: the moves people make by hand (not assigning, not the automatic ones). */
 export async function transitionTicket(ctx: Ctx, id: string, input: z.infer<typeof ticketTransition>): Promise<Ticket> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const t = await loadForChange(trx, ctx, id, 'ticket:update');
-    if (Number(t.version) !== input.version) throw versionConflict();
-    const via = edgeOf(t.status, input.to);
-    if (via !== 'user' && via !== 'reopen') throw invalidTransition(ctx, t.status, input.to);
-    if (via === 'reopen' && !input.reason) throw invalid('reason', ctx.lang === 'zh' ? '重新打开须说明原因' : 'required to reopen');
-    if (input.to === 'closed' && !holdsIn(ctx.actor, 'ticket:close', t.unit_path)) throw forbidden();
-    await moveStatus(trx, ctx, t, input.to, { reason: input.reason, version: input.version });
-    return getTicket(ctx, id, trx);
-  });
+  return ctx.db.transaction().execute((trx) => transitionTicketIn(trx, ctx, id, input));
+}
+
+/** transitionTicket inside the caller's transaction (bulk actions run many in one). */
+export async function transitionTicketIn(trx: Tx, ctx: Ctx, id: string, input: z.infer<typeof ticketTransition>): Promise<Ticket> {
+  const t = await loadForChange(trx, ctx, id, 'ticket:update');
+  if (Number(t.version) !== input.version) throw versionConflict();
+  const via = edgeOf(t.status, input.to);
+  if (via !== 'user' && via !== 'reopen') throw invalidTransition(ctx, t.status, input.to);
+  if (via === 'reopen' && !input.reason) throw invalid('reason', ctx.lang === 'zh' ? '重新打开须说明原因' : 'required to reopen');
+  if (input.to === 'closed' && !holdsIn(ctx.actor, 'ticket:close', t.unit_path)) throw forbidden();
+  await moveStatus(trx, ctx, t, input.to, { reason: input.reason, version: input.version });
+  return getTicket(ctx, id, trx);
 }
 
 /** Assigns (or reassigns) to someone who may handle the order where it belongs. */
 export async function assignTicket(ctx: Ctx, id: string, input: z.infer<typeof ticketAssign>): Promise<Ticket> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const t = await loadForChange(trx, ctx, id, 'ticket:assign');
-    if (Number(t.version) !== input.version) throw versionConflict();
-    if (!workingStatuses.includes(t.status)) throw invalidTransition(ctx, t.status, 'assigned');
-    const person = await userRepository.byId(trx, input.assigneeId);
-    if (!person || person.status !== 'active' || !grantsHold(await userRepository.grantsOf(trx, [person.id]), 'ticket:update', t.unit_path)) {
-      throw invalid('assigneeId', ctx.lang === 'zh' ? '须为能处理本工单的在职员工' : 'must be an active person who may handle this work order');
-    }
-    if (person.id === t.assignee_id) return getTicket(ctx, id, trx);
-    const at = iso(ctx.clock.now());
-    const status: TicketStatus = t.status === 'new' ? 'assigned' : t.status;
-    if (!(await repo.update(trx, id, { version: input.version, status: t.status }, { assignee_id: person.id, status, updated_at: at }))) throw versionConflict();
-    await repo.appendEvents(trx, id, at, eventActor(ctx), [
-      { kind: 'assigned', data: { from: t.assignee_id ? { id: t.assignee_id, name: t.assignee_name } : null, to: { id: person.id, name: person.display_name } } },
-      ...(status !== t.status ? [{ kind: 'status', data: { from: t.status, to: status } }] : []),
-    ]);
-    if (person.id !== ctx.actor.userId) {
-      await notify(trx, ctx, { userIds: [person.id], ticketId: id, kind: 'assigned', text: (lang) => notificationText.assigned({ actor: ctx.actor.displayName, number: t.number, subject: t.subject }, lang) });
-    }
-    await recordAudit(trx, ctx, {
-      action: 'ticket.assign',
-      entityType: 'ticket',
-      entityId: id,
-      orgUnitId: t.org_unit_id,
-      before: { assigneeId: t.assignee_id, status: t.status },
-      after: { assigneeId: person.id, status },
-    });
-    return getTicket(ctx, id, trx);
+  return ctx.db.transaction().execute((trx) => assignTicketIn(trx, ctx, id, input));
+}
+
+/** assignTicket inside the caller's transaction (bulk actions run many in one). */
+export async function assignTicketIn(trx: Tx, ctx: Ctx, id: string, input: z.infer<typeof ticketAssign>): Promise<Ticket> {
+  const t = await loadForChange(trx, ctx, id, 'ticket:assign');
+  if (Number(t.version) !== input.version) throw versionConflict();
+  if (!workingStatuses.includes(t.status)) throw invalidTransition(ctx, t.status, 'assigned');
+  const person = await userRepository.byId(trx, input.assigneeId);
+  if (!person || person.status !== 'active' || !grantsHold(await userRepository.grantsOf(trx, [person.id]), 'ticket:update', t.unit_path)) {
+    throw invalid('assigneeId', ctx.lang === 'zh' ? '须为能处理本工单的在职员工' : 'must be an active person who may handle this work order');
+  }
+  if (person.id === t.assignee_id) return getTicket(ctx, id, trx);
+  const at = iso(ctx.clock.now());
+  const status: TicketStatus = t.status === 'new' ? 'assigned' : t.status;
+  if (!(await repo.update(trx, id, { version: input.version, status: t.status }, { assignee_id: person.id, status, updated_at: at }))) throw versionConflict();
+  await repo.appendEvents(trx, id, at, eventActor(ctx), [
+    { kind: 'assigned', data: { from: t.assignee_id ? { id: t.assignee_id, name: t.assignee_name } : null, to: { id: person.id, name: person.display_name } } },
+    ...(status !== t.status ? [{ kind: 'status', data: { from: t.status, to: status } }] : []),
+  ]);
+  if (status !== t.status) await notifyWatchers(trx, ctx, t, { kind: 'status', to: status });
+  if (person.id !== ctx.actor.userId) {
+    await notify(trx, ctx, { userIds: [person.id], ticketId: id, kind: 'assigned', text: (lang) => notificationText.assigned({ actor: ctx.actor.displayName, number: t.number, subject: t.subject }, lang) });
+  }
+  await recordAudit(trx, ctx, {
+    action: 'ticket.assign',
+    entityType: 'ticket',
+    entityId: id,
+    orgUnitId: t.org_unit_id,
+    before: { assigneeId: t.assignee_id, status: t.status },
+    after: { assigneeId: person.id, status },
   });
+  return getTicket(ctx, id, trx);
 }
 
 /**
@@ -156,6 +169,7 @@ export async function takeTicket(ctx: Ctx, id: string, input: z.infer<typeof tic
       { kind: 'assigned', data: { from: null, to: { id: me, name: ctx.actor.displayName }, taken: true } },
       { kind: 'status', data: { from: 'new', to: 'assigned' } },
     ]);
+    await notifyWatchers(trx, ctx, t, { kind: 'status', to: 'assigned' });
     await recordAudit(trx, ctx, { action: 'ticket.take', entityType: 'ticket', entityId: id, orgUnitId: t.org_unit_id, before: { assigneeId: null, status: 'new' }, after: { assigneeId: me, status: 'assigned' } });
     return getTicket(ctx, id, trx);
   });

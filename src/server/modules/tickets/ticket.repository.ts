@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { TicketQueue, TicketStatus } from '../../../contracts/tickets.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { Database, OrgUnitTable, TicketCategoryTable, TicketEventTable, TicketMessageTable, TicketTable } from '../../../db/schema.ts';
+import { liveTicketChanged } from '../../live/live.hub.ts';
 import { inScope } from '../../platform/actor.ts';
 import { newId } from '../../platform/ids.ts';
 import type { OrgUnitRow } from '../org/org-unit.repository.ts';
@@ -18,7 +19,9 @@ export type TicketView = TicketRow & {
   category_name: string | null;
   created_by_name: string | null;
 };
-export type SortColumn = 'created_at' | 'updated_at' | 'priority';
+export type SortColumn = 'created_at' | 'updated_at' | 'due_at' | 'priority' | 'number';
+/** A keyset position: the sort value of the previous page's last row (null: an empty due_at) and its id. */
+export type After = [string | number | null, string];
 
 /** What a list or a count filters on; every field comes from an allow-listed query parameter. */
 export interface TicketFilter {
@@ -29,16 +32,30 @@ export interface TicketFilter {
   myDepartmentId: string | null;
   now: string;
   recentSince: string;
-  status?: TicketStatus;
-  type?: TicketRow['type'];
-  channel?: TicketRow['channel'];
-  priority?: number;
+  status?: TicketStatus | TicketStatus[];
+  type?: TicketRow['type'] | TicketRow['type'][];
+  channel?: TicketRow['channel'] | TicketRow['channel'][];
+  priority?: number | number[];
+  severity?: number;
+  /** A category with its sub-categories, resolved by the service. */
+  categoryIds?: string[];
   categoryId?: string;
-  assigneeId?: string;
+  /** Any of these tags (tags are a JSON list on the row: matched as `"tag"` inside it). */
+  tags?: string[];
+  /** The owning unit's subtree (a materialised path). */
+  unitPath?: string;
+  assigneeId?: string | null;
   departmentId?: string;
   customerIds?: string[];
+  vip?: boolean;
+  created?: [string | undefined, string | undefined];
+  updated?: [string | undefined, string | undefined];
+  due?: [string | undefined, string | undefined];
+  overdue?: boolean;
   q?: string;
 }
+
+const oneOrMany = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 type Scoped = ExpressionBuilder<Database & { t: TicketTable } & { u: OrgUnitTable }, 't' | 'u'>;
 
@@ -51,12 +68,13 @@ type Scoped = ExpressionBuilder<Database & { t: TicketTable } & { u: OrgUnitTabl
 export function readableTicket(eb: Scoped, paths: string[]): Expression<SqlBool> {
   const own = inScope(eb.ref('u.path'), paths);
   if (paths.length === 0 || paths.includes('/')) return own;
+  // Driven from the (few) departments in scope into ticket_transfers_department: as a join, SQLite
+  // scanned every transfer instead (bench/RESULTS.md, work orders).
   const asked = eb
     .selectFrom('ticket_transfers as tt')
-    .innerJoin('org_units as td', 'td.id', 'tt.to_department_id')
     .select('tt.ticket_id')
-    .where('tt.status', 'in', ['open', 'answered'])
-    .where(inScope(sql.ref('td.path'), paths));
+    .where('tt.to_department_id', 'in', eb.selectFrom('org_units as td').select('td.id').where(inScope(sql.ref('td.path'), paths)))
+    .where('tt.status', 'in', ['open', 'answered']);
   return eb.or([own, eb('t.id', 'in', asked)]);
 }
 
@@ -84,15 +102,38 @@ function ticketWhere(eb: Scoped, f: TicketFilter): Expression<SqlBool> {
       c.push(eb('t.updated_at', '>=', f.recentSince));
       break;
   }
-  if (f.status) c.push(eb('t.status', '=', f.status));
-  if (f.type) c.push(eb('t.type', '=', f.type));
-  if (f.channel) c.push(eb('t.channel', '=', f.channel));
-  if (f.priority !== undefined) c.push(eb('t.priority', '=', f.priority));
+  if (f.status) c.push(eb('t.status', 'in', oneOrMany(f.status)));
+  if (f.type) c.push(eb('t.type', 'in', oneOrMany(f.type)));
+  if (f.channel) c.push(eb('t.channel', 'in', oneOrMany(f.channel)));
+  if (f.priority !== undefined) c.push(eb('t.priority', 'in', oneOrMany(f.priority)));
+  if (f.severity !== undefined) c.push(eb('t.severity', '=', f.severity));
   if (f.categoryId) c.push(eb('t.category_id', '=', f.categoryId));
-  if (f.assigneeId) c.push(eb('t.assignee_id', '=', f.assigneeId));
+  if (f.categoryIds) c.push(f.categoryIds.length ? eb('t.category_id', 'in', f.categoryIds) : never);
+  if (f.tags?.length) {
+    // JSON.stringify gives the exact text the list holds for the tag, quotes included.
+    c.push(eb.or(f.tags.map((tag) => sql<SqlBool>`lower(t.tags) like ${likeContains(JSON.stringify(tag).toLowerCase())} escape '\\'`)));
+  }
+  if (f.unitPath) c.push(inScope(eb.ref('u.path'), [f.unitPath]));
+  if (f.assigneeId === null) c.push(eb('t.assignee_id', 'is', null));
+  else if (f.assigneeId) c.push(eb('t.assignee_id', '=', f.assigneeId));
+  if (f.vip !== undefined) {
+    const vips = eb.selectFrom('customers as vc').select('vc.id').where('vc.vip', '=', 1);
+    c.push(f.vip ? eb('t.customer_id', 'in', vips) : eb.or([eb('t.customer_id', 'is', null), eb('t.customer_id', 'not in', vips)]));
+  }
+  for (const [col, range] of [['t.created_at', f.created], ['t.updated_at', f.updated], ['t.due_at', f.due]] as const) {
+    if (range?.[0]) c.push(eb(col, '>=', range[0]));
+    if (range?.[1]) c.push(eb(col, '<', range[1]));
+  }
+  if (f.overdue === true) c.push(eb('t.due_at', 'is not', null), eb('t.due_at', '<', f.now));
+  if (f.overdue === false) c.push(eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', f.now)]));
   if (f.departmentId) c.push(eb('t.department_id', '=', f.departmentId));
   if (f.customerIds) c.push(f.customerIds.length ? eb('t.customer_id', 'in', f.customerIds) : never);
-  if (f.q) {
+  if (f.q && /^[A-Za-z][A-Za-z0-9_-]*-\d{6,}(-\d*)?$/.test(f.q)) {
+    // The start of a work-order number (A-202611…, A-20261125-0001): a range on the unique number index
+    // (the LIKE rechecks it); the contains-search below reads every order in scope (bench/README.md, work orders).
+    const prefix = f.q.toUpperCase();
+    c.push(eb('t.number', '>=', prefix), eb('t.number', '<', `${prefix}\u{10FFFF}`), sql<SqlBool>`t.number like ${`${prefix.replace(/_/g, '\\_')}%`} escape '\\'`);
+  } else if (f.q) {
     // lower() on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
     const pattern = likeContains(f.q.toLowerCase());
     c.push(
@@ -143,11 +184,22 @@ export const ticketRepository = {
     return this.view(db).where('t.id', '=', id).executeTakeFirst();
   },
 
-  /** One page in (sort, id) order; `after` is the (sort value, id) of the previous page's last row. */
-  async list(db: Tx, f: TicketFilter, sort: SortColumn, order: 'asc' | 'desc', after: [string | number, string] | undefined, limit: number): Promise<TicketView[]> {
+  /**
+   * One page in (sort, id) order; `after` is the (sort value, id) of the previous page's last row.
+   * due_at may be empty: those rows come last in both orders (`due_at is null` sorts first), and a
+   * cursor inside that tail carries null.
+   */
+  async list(db: Tx, f: TicketFilter, sort: SortColumn, order: 'asc' | 'desc', after: After | undefined, limit: number): Promise<TicketView[]> {
     const col = sql.ref(`t.${sort}`);
+    const cmp = sql.raw(order === 'asc' ? '>' : '<');
     let q = this.view(db, f);
-    if (after) q = q.where(sql<SqlBool>`(${col}, t.id) ${sql.raw(order === 'asc' ? '>' : '<')} (${after[0]}, ${after[1]})`);
+    if (sort === 'due_at') {
+      if (after && after[0] === null) q = q.where((eb) => eb.and([eb('t.due_at', 'is', null), sql<SqlBool>`t.id ${cmp} ${after[1]}`]));
+      else if (after) q = q.where((eb) => eb.or([eb('t.due_at', 'is', null), sql<SqlBool>`(t.due_at is not null and (t.due_at, t.id) ${cmp} (${after[0]}, ${after[1]}))`]));
+      q = q.orderBy(sql`(case when t.due_at is null then 1 else 0 end)`);
+    } else if (after) {
+      q = q.where(sql<SqlBool>`(${col}, t.id) ${cmp} (${after[0]}, ${after[1]})`);
+    }
     return q.orderBy(col, order).orderBy('t.id', order).limit(limit).execute();
   },
 
@@ -156,8 +208,11 @@ export const ticketRepository = {
     return Number(r.n);
   },
 
+  // Every write of a work order goes through insert/update/touch/setEscalationLevel below, and each
+  // marks the order changed for live events (heard by consoles after the transaction commits).
   async insert(db: Tx, row: TicketRow): Promise<void> {
     await db.insertInto('tickets').values(row).execute();
+    await liveTicketChanged(db, row.id);
   },
 
   /**
@@ -173,7 +228,9 @@ export const ticketRepository = {
     if (expect.status) q = q.where('status', '=', expect.status);
     if (expect.unassigned) q = q.where('assignee_id', 'is', null);
     const r = await q.executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    const done = Number(r.numUpdatedRows) === 1;
+    if (done) await liveTicketChanged(db, id);
+    return done;
   },
 
   /**
@@ -186,11 +243,13 @@ export const ticketRepository = {
       .set({ updated_at: now, ...(firstResponse ? { first_response_at: sql<string>`coalesce(first_response_at, ${now})` } : {}) })
       .where('id', '=', id)
       .execute();
+    await liveTicketChanged(db, id);
   },
 
   /** The escalation level (升级) is not an edit of the order either: no version bump. */
   async setEscalationLevel(db: Tx, id: string, level: NonNullable<TicketRow['escalation_level']>, now: string): Promise<void> {
     await db.updateTable('tickets').set({ escalation_level: level, updated_at: now }).where('id', '=', id).execute();
+    await liveTicketChanged(db, id);
   },
 
   /** The next number of the day for a company: one atomic upsert, safe under concurrent intakes on both engines. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { slaAfterChange, startSla } from '../sla/sla.service.ts';
 import {
   ticketPriorities,
   ticketQueues,
@@ -7,6 +8,7 @@ import {
   type TicketSummary,
   type TimelineEvent,
   type ticketCreate,
+  type ticketFilterQuery,
   type ticketQuery,
   type ticketUpdate,
 } from '../../../contracts/tickets.ts';
@@ -24,10 +26,13 @@ import { orgUnitRepository, type OrgUnitRow } from '../org/org-unit.repository.t
 import { userRepository, type GrantRow } from '../users/user.repository.ts';
 import { actingUnitId } from '../users/user.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { mergeRepository } from './merge.repository.ts';
 import { companyOf, departmentOf, unitChain } from './org-chain.ts';
 import { applyRouting, planRouting } from './routing.intake.ts';
+import { customFieldsAtIntake, customFieldsOnUpdate } from './ticket-field.service.ts';
+import { watcherRepository } from './watcher.repository.ts';
 import { localDay, ticketNumber } from './ticket.numbering.ts';
-import { ticketRepository as repo, type SortColumn, type TicketFilter, type TicketRow, type TicketView } from './ticket.repository.ts';
+import { ticketRepository as repo, type After, type SortColumn, type TicketFilter, type TicketRow, type TicketView } from './ticket.repository.ts';
 
 const DAY = 86_400_000;
 export const priorityRank = (p: TicketPriority) => ticketPriorities.indexOf(p);
@@ -69,11 +74,13 @@ export function toSummary(r: TicketView): TicketSummary {
   };
 }
 
-export function toTicket(r: TicketView, c: CustomerView | undefined): Ticket {
+export function toTicket(r: TicketView, c: CustomerView | undefined, watchers: Ticket['watchers'] = []): Ticket {
   return {
     ...toSummary(r),
     description: r.description,
     customer: c ? { id: c.id, name: c.name, phone: c.phone, email: c.email, vip: c.vip === 1, tier: c.tier } : null,
+    customFields: JSON.parse(r.custom_fields) as Record<string, unknown>,
+    watchers,
   };
 }
 
@@ -95,6 +102,7 @@ export const audited = (t: TicketRow) => ({
   departmentId: t.department_id,
   assigneeId: t.assignee_id,
   status: t.status,
+  customFields: JSON.parse(t.custom_fields) as Record<string, unknown>,
 });
 export const personal = (t: Pick<TicketRow, 'id' | 'customer_id'>) => ({
   subjectType: t.customer_id ? 'customer' : 'ticket',
@@ -124,7 +132,8 @@ async function checkDepartment(trx: Tx, ctx: Ctx, departmentId: string, company:
 }
 
 async function checkCategory(trx: Tx, ctx: Ctx, categoryId: string): Promise<void> {
-  if (!(await repo.categoryById(trx, categoryId))) throw invalid('categoryId', ctx.lang === 'zh' ? '没有这个分类' : 'unknown category');
+  // A disabled category is not offered any more; the orders that have it keep it (only a change is checked).
+  if (!(await repo.categoryById(trx, categoryId))?.enabled) throw invalid('categoryId', ctx.lang === 'zh' ? '没有这个分类或已停用' : 'unknown or disabled category');
 }
 
 /** A work order links a customer of its own company (or a group-level one). */
@@ -149,6 +158,7 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
     if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
     checkSeverity(ctx, input.type, input.severity);
     const customer = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, unit.path) : undefined;
+    const customFields = await customFieldsAtIntake(trx, ctx, unit.path, input.type, input.customFields);
 
     const now = ctx.clock.now();
     const day = localDay(now, company.time_zone);
@@ -184,6 +194,9 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
       version: 1,
       routing_rule_id: null,
       escalation_level: null,
+      custom_fields: customFields,
+      merged_into_id: null,
+      sla_policy_id: null,
     };
     // Routing (分流): the first matching rule may set the department, priority, tags and assignee, and hand off.
     const customerFacts = customer ? { tier: customer.tier, vip: customer.vip === 1 } : null;
@@ -194,6 +207,7 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
       { kind: 'created', data: { number: row.number, type: row.type, channel: row.channel, priority: input.priority, severity: row.severity } },
     ]);
     if (plan) await applyRouting(trx, ctx, row, plan);
+    await startSla(trx, ctx, row);
     await recordAudit(trx, ctx, { action: 'ticket.create', entityType: 'ticket', entityId: row.id, orgUnitId: row.org_unit_id, after: audited(row), personal: personal(row) });
     return getTicket(ctx, row.id, trx);
   });
@@ -204,7 +218,9 @@ export async function getTicket(ctx: Ctx, id: string, db: Tx = ctx.db): Promise<
   if (!t) throw notFound();
   // The customer file's details (e-mail, VIP, tier) are for those who may read customer files.
   const c = t.customer_id ? await customerRepository.byId(db, t.customer_id) : undefined;
-  return toTicket(t, c && holdsNear(ctx.actor, 'customer:read', c.unit_path) ? c : undefined);
+  const mergedInto = await mergeRepository.mergedInto(db, t.merged_into_id, scopePaths(ctx.actor, 'ticket:read'));
+  const watchers = (await watcherRepository.list(db, id)).map((w) => ({ userId: w.user_id, name: w.display_name }));
+  return { ...toTicket(t, c && holdsNear(ctx.actor, 'customer:read', c.unit_path) ? c : undefined, watchers), mergedInto };
 }
 
 /** The caller's department: the nearest department at or above their own unit. */
@@ -224,25 +240,59 @@ async function baseFilter(ctx: Ctx, needDepartment: boolean): Promise<TicketFilt
   };
 }
 
-export async function listTickets(ctx: Ctx, q: z.infer<typeof ticketQuery>): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
-  const filter: TicketFilter = {
+/** Turns the allow-listed query into the repository's filter (category subtree, unit path, priorities as ranks). */
+export async function ticketFilterOf(ctx: Ctx, q: z.infer<typeof ticketFilterQuery>): Promise<TicketFilter> {
+  const f: TicketFilter = {
     ...(await baseFilter(ctx, q.queue === 'department')),
     queue: q.queue,
     status: q.status,
     type: q.type,
     channel: q.channel,
-    priority: q.priority ? priorityRank(q.priority) : undefined,
-    categoryId: q.categoryId,
-    assigneeId: q.assigneeId,
+    priority: q.priority?.map(priorityRank),
+    severity: q.severity,
+    tags: q.tags,
+    assigneeId: q.assigneeId === 'unassigned' ? null : q.assigneeId,
     departmentId: q.departmentId,
+    customerIds: q.customerId ? [q.customerId] : undefined,
+    vip: q.vip === undefined ? undefined : q.vip === 'true',
+    created: q.createdFrom || q.createdTo ? [q.createdFrom, q.createdTo] : undefined,
+    updated: q.updatedFrom || q.updatedTo ? [q.updatedFrom, q.updatedTo] : undefined,
+    due: q.dueFrom || q.dueTo ? [q.dueFrom, q.dueTo] : undefined,
+    overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
     q: q.q,
   };
+  if (q.categoryId) {
+    // The category and everything below it; the category list is small and read whole.
+    const all = await repo.categories(ctx.db);
+    const ids = new Set([q.categoryId]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const c of all) if (c.parent_id && ids.has(c.parent_id) && !ids.has(c.id)) (ids.add(c.id), (grew = true));
+    }
+    f.categoryIds = [...ids];
+  }
+  if (q.orgUnitId) {
+    // A unit outside the caller's scope filters to nothing rather than revealing that it exists.
+    const u = await orgUnitRepository.byId(ctx.db, q.orgUnitId);
+    f.unitPath = u?.path ?? '/nowhere/';
+  }
+  return f;
+}
+
+export async function listTickets(ctx: Ctx, q: z.infer<typeof ticketQuery>): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
+  const filter = await ticketFilterOf(ctx, q);
   const sort: SortColumn = q.sort ?? (q.queue === 'recent' ? 'updated_at' : 'created_at');
-  const after = q.cursor ? decodeCursor(q.cursor, [sort === 'priority' ? 'number' : 'string', 'string'] as const, ctx.lang) : undefined;
+  let after: After | undefined;
+  if (q.cursor) {
+    const [v, last] = decodeCursor(q.cursor, [sort === 'priority' ? 'number' : 'string', 'string'] as const, ctx.lang);
+    // An empty deadline travels as '' (never a real instant).
+    after = [sort === 'due_at' && v === '' ? null : v, last];
+  }
   const rows = await repo.list(ctx.db, filter, sort, q.order, after, q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toSummary), nextCursor: rows.length > q.limit && last ? encodeCursor([sort === 'priority' ? Number(last.priority) : last[sort], last.id]) : null };
+  const value = (r: TicketView) => (sort === 'priority' ? Number(r.priority) : (r[sort] ?? ''));
+  return { items: page.map(toSummary), nextCursor: rows.length > q.limit && last ? encodeCursor([value(last), last.id]) : null };
 }
 
 /** How many work orders each queue holds for the caller: one COUNT per queue. */
@@ -254,51 +304,63 @@ export async function ticketCounts(ctx: Ctx): Promise<Record<(typeof ticketQueue
 }
 
 export async function updateTicket(ctx: Ctx, id: string, input: z.infer<typeof ticketUpdate>): Promise<Ticket> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const t = await loadForChange(trx, ctx, id, 'ticket:update');
-    if (Number(t.version) !== input.version) throw versionConflict();
-    const patch: Partial<TicketRow> = {};
-    if (input.subject !== undefined) patch.subject = input.subject;
-    if (input.description !== undefined) patch.description = input.description;
-    if (input.priority !== undefined) patch.priority = priorityRank(input.priority);
-    if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
-    if (input.severity !== undefined) {
-      checkSeverity(ctx, t.type, input.severity);
-      patch.severity = input.severity;
-    }
-    if (input.categoryId !== undefined && input.categoryId !== t.category_id) {
-      if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
-      patch.category_id = input.categoryId;
-    }
-    if (input.departmentId !== undefined && input.departmentId !== t.department_id) {
-      if (input.departmentId) await checkDepartment(trx, ctx, input.departmentId, companyOf(await unitChain(trx, t.unit_path)));
-      patch.department_id = input.departmentId;
-    }
-    if (input.customerId !== undefined && input.customerId !== t.customer_id) {
-      const c = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, t.unit_path) : undefined;
-      patch.customer_id = input.customerId;
-      // Linking a quick call to a customer file fills the contact it lacked; what the caller said stays.
-      if (c && !t.customer_name) patch.customer_name = c.name;
-      if (c && !t.customer_phone) patch.customer_phone = c.phone;
-    }
-    const before = audited(t);
-    const after = audited({ ...t, ...patch });
-    const changes = Object.fromEntries(
-      Object.entries(after)
-        .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before]))
-        .map(([k, v]) => [k, { from: before[k as keyof typeof before], to: v }]),
-    );
-    if (Object.keys(changes).length === 0) return getTicket(ctx, id, trx);
-    const at = iso(ctx.clock.now());
-    if (!(await repo.update(trx, id, { version: input.version }, { ...patch, updated_at: at }))) throw versionConflict();
-    await repo.appendEvents(trx, id, at, eventActor(ctx), [{ kind: 'updated', data: { changes } }]);
-    await recordAudit(trx, ctx, { action: 'ticket.update', entityType: 'ticket', entityId: id, orgUnitId: t.org_unit_id, before, after, personal: personal({ ...t, ...patch }) });
-    return getTicket(ctx, id, trx);
-  });
+  return ctx.db.transaction().execute((trx) => updateTicketIn(trx, ctx, id, input));
+}
+
+/** updateTicket inside the caller's transaction (bulk actions run many in one). */
+export async function updateTicketIn(trx: Tx, ctx: Ctx, id: string, input: z.infer<typeof ticketUpdate>): Promise<Ticket> {
+  const t = await loadForChange(trx, ctx, id, 'ticket:update');
+  if (Number(t.version) !== input.version) throw versionConflict();
+  const patch: Partial<TicketRow> = {};
+  if (input.subject !== undefined) patch.subject = input.subject;
+  if (input.description !== undefined) patch.description = input.description;
+  if (input.priority !== undefined) patch.priority = priorityRank(input.priority);
+  if (input.tags !== undefined) patch.tags = JSON.stringify(input.tags);
+  if (input.type !== undefined && input.type !== t.type) {
+    patch.type = input.type;
+    // Only complaints carry a severity: leaving the type drops it (recorded like any change).
+    if (input.type !== 'complaint' && t.severity !== null && input.severity === undefined) patch.severity = null;
+  }
+  if (input.severity !== undefined) {
+    checkSeverity(ctx, patch.type ?? t.type, input.severity);
+    patch.severity = input.severity;
+  }
+  const custom = await customFieldsOnUpdate(trx, ctx, t, patch.type ?? t.type, input.customFields);
+  if (custom) patch.custom_fields = custom.json;
+  if (input.categoryId !== undefined && input.categoryId !== t.category_id) {
+    if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
+    patch.category_id = input.categoryId;
+  }
+  if (input.departmentId !== undefined && input.departmentId !== t.department_id) {
+    if (input.departmentId) await checkDepartment(trx, ctx, input.departmentId, companyOf(await unitChain(trx, t.unit_path)));
+    patch.department_id = input.departmentId;
+  }
+  if (input.customerId !== undefined && input.customerId !== t.customer_id) {
+    const c = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, t.unit_path) : undefined;
+    patch.customer_id = input.customerId;
+    // Linking a quick call to a customer file fills the contact it lacked; what the caller said stays.
+    if (c && !t.customer_name) patch.customer_name = c.name;
+    if (c && !t.customer_phone) patch.customer_phone = c.phone;
+  }
+  const before = audited(t);
+  const after = audited({ ...t, ...patch });
+  const changes = Object.fromEntries(
+    Object.entries(after)
+      .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before]))
+      .map(([k, v]) => [k, { from: before[k as keyof typeof before], to: v }]),
+  );
+  if (Object.keys(changes).length === 0) return getTicket(ctx, id, trx);
+  const at = iso(ctx.clock.now());
+  if (!(await repo.update(trx, id, { version: input.version }, { ...patch, updated_at: at }))) throw versionConflict();
+  await repo.appendEvents(trx, id, at, eventActor(ctx), [{ kind: 'updated', data: { changes } }]);
+  // A new type, priority, class, category or department may bring another time-limit policy.
+  if (['type', 'priority', 'severity', 'category_id', 'department_id'].some((k) => k in patch)) await slaAfterChange(trx, ctx, { ...t, ...patch, updated_at: at });
+  await recordAudit(trx, ctx, { action: 'ticket.update', entityType: 'ticket', entityId: id, orgUnitId: t.org_unit_id, before, after, personal: personal({ ...t, ...patch }) });
+  return getTicket(ctx, id, trx);
 }
 
 export async function listCategories(ctx: Ctx) {
-  return (await repo.categories(ctx.db)).map((c) => ({ id: c.id, parentId: c.parent_id, name: c.name, sort: Number(c.sort) }));
+  return (await repo.categories(ctx.db)).map((c) => ({ id: c.id, parentId: c.parent_id, name: c.name, sort: Number(c.sort), enabled: c.enabled === 1, version: Number(c.version) }));
 }
 
 /** Everything that happened to a work order, in order; messages carry their text. */

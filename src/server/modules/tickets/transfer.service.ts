@@ -58,36 +58,39 @@ const scopeOf = (ctx: Ctx, inboxOnly: boolean): TransferScope => ({
 
 /** `POST /tickets/:id/transfers`: one transfer per department, in parallel; the order waits for them when it may. */
 export async function createTransfers(ctx: Ctx, id: string, input: z.infer<typeof transferCreate>): Promise<{ ticket: Ticket; transfers: Transfer[] }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const t = await loadForChange(trx, ctx, id, 'ticket:assign');
-    if (Number(t.version) !== input.version) throw versionConflict();
-    if (!workingStatuses.includes(t.status)) throw invalidTransition(ctx, t.status, 'waiting_department');
-    const company = companyOf(await unitChain(trx, t.unit_path));
-    const found = new Map((await ticketRepository.unitsByIds(trx, input.departmentIds)).map((u) => [u.id, u]));
-    const open = new Set(await repo.openDepartments(trx, id));
-    const departments = input.departmentIds.map((d, i) => {
-      const u = found.get(d);
-      // Units of other companies do not exist for this work order.
-      if (!u || !u.path.startsWith(company.path)) throw notFound();
-      if (u.kind !== 'department') throw invalid(`departmentIds.${i}`, ctx.lang === 'zh' ? '须为本单位的部门' : 'must be a department of the same company');
-      if (open.has(u.id)) throw new AppError('TRANSFER_ALREADY_OPEN', 409, { fields: [{ field: `departmentIds.${i}`, message: u.name }] });
-      return u;
-    });
-    const at = iso(ctx.clock.now());
-    // The ticket row is written first (version checked): it serialises the timeline and makes a stale form lose.
-    if (edgeOf(t.status, 'waiting_department')) await moveStatus(trx, ctx, t, 'waiting_department', { version: input.version, reason: input.reason });
-    else if (!(await ticketRepository.update(trx, id, { version: input.version, status: t.status }, { updated_at: at }))) throw versionConflict();
-    const rows = await openTransfers(trx, ctx, t, departments, { reason: input.reason, minutes: input.timeLimitMinutes, ruleId: null });
-    await recordAudit(trx, ctx, {
-      action: 'ticket.transfer',
-      entityType: 'ticket',
-      entityId: id,
-      orgUnitId: t.org_unit_id,
-      after: { reason: input.reason, timeLimitMinutes: input.timeLimitMinutes, transfers: rows.map((r) => ({ id: r.id, departmentId: r.to_department_id, dueAt: r.due_at })) },
-    });
-    const now = ctx.clock.now();
-    return { ticket: await getTicket(ctx, id, trx), transfers: (await repo.byIds(trx, rows.map((r) => r.id))).map((x) => toTransfer(x, now)) };
+  return ctx.db.transaction().execute((trx) => createTransfersIn(trx, ctx, id, input));
+}
+
+/** createTransfers inside the caller's transaction (bulk actions run many in one). */
+export async function createTransfersIn(trx: Tx, ctx: Ctx, id: string, input: z.infer<typeof transferCreate>): Promise<{ ticket: Ticket; transfers: Transfer[] }> {
+  const t = await loadForChange(trx, ctx, id, 'ticket:assign');
+  if (Number(t.version) !== input.version) throw versionConflict();
+  if (!workingStatuses.includes(t.status)) throw invalidTransition(ctx, t.status, 'waiting_department');
+  const company = companyOf(await unitChain(trx, t.unit_path));
+  const found = new Map((await ticketRepository.unitsByIds(trx, input.departmentIds)).map((u) => [u.id, u]));
+  const open = new Set(await repo.openDepartments(trx, id));
+  const departments = input.departmentIds.map((d, i) => {
+    const u = found.get(d);
+    // Units of other companies do not exist for this work order.
+    if (!u || !u.path.startsWith(company.path)) throw notFound();
+    if (u.kind !== 'department') throw invalid(`departmentIds.${i}`, ctx.lang === 'zh' ? '须为本单位的部门' : 'must be a department of the same company');
+    if (open.has(u.id)) throw new AppError('TRANSFER_ALREADY_OPEN', 409, { fields: [{ field: `departmentIds.${i}`, message: u.name }] });
+    return u;
   });
+  const at = iso(ctx.clock.now());
+  // The ticket row is written first (version checked): it serialises the timeline and makes a stale form lose.
+  if (edgeOf(t.status, 'waiting_department')) await moveStatus(trx, ctx, t, 'waiting_department', { version: input.version, reason: input.reason });
+  else if (!(await ticketRepository.update(trx, id, { version: input.version, status: t.status }, { updated_at: at }))) throw versionConflict();
+  const rows = await openTransfers(trx, ctx, t, departments, { reason: input.reason, minutes: input.timeLimitMinutes, ruleId: null });
+  await recordAudit(trx, ctx, {
+    action: 'ticket.transfer',
+    entityType: 'ticket',
+    entityId: id,
+    orgUnitId: t.org_unit_id,
+    after: { reason: input.reason, timeLimitMinutes: input.timeLimitMinutes, transfers: rows.map((r) => ({ id: r.id, departmentId: r.to_department_id, dueAt: r.due_at })) },
+  });
+  const now = ctx.clock.now();
+  return { ticket: await getTicket(ctx, id, trx), transfers: (await repo.byIds(trx, rows.map((r) => r.id))).map((x) => toTransfer(x, now)) };
 }
 
 /** When no transfer of the order is open any more and it was waiting for departments, it is worked on again. */

@@ -2,9 +2,9 @@ import { Card, Col, Empty, Row, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useSession } from '../../session.tsx';
-import { visibleNavigation } from '../../ui/navigation.tsx';
+import { visibleNavigation, type NavItem } from '../../ui/navigation.tsx';
 
-const descriptions = {
+const descriptions: Partial<Record<NavItem['key'], string>> = {
   tickets: 'home.ticketsDesc',
   intake: 'home.intakeDesc',
   callbacks: 'home.callbacksDesc',
@@ -14,7 +14,7 @@ const descriptions = {
   users: 'home.usersDesc',
   roles: 'home.rolesDesc',
   audit: 'home.auditDesc',
-} as const;
+};
 
 /** The landing page: a greeting and the modules the person may use. */
 export function HomePage() {
@@ -38,7 +38,7 @@ export function HomePage() {
             <Col key={i.key} xs={24} sm={12} lg={6}>
               <Link to={i.path}>
                 <Card hoverable>
-                  <Card.Meta avatar={<span style={{ fontSize: 24, color: '#1668dc' }}>{i.icon}</span>} title={t(`nav.${i.key}`)} description={t(descriptions[i.key])} />
+                  <Card.Meta avatar={<span style={{ fontSize: 24, color: '#1668dc' }}>{i.icon}</span>} title={t(i.label ?? `nav.${i.key}`)} description={t(i.description ?? descriptions[i.key] ?? '')} />
                 </Card>
               </Link>
             </Col>

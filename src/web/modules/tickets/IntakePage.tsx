@@ -11,6 +11,7 @@ import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { Page } from '../../ui/Page.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
 import { CallerPanel, type CallerState, type LookupCustomer } from './CallerPanel.tsx';
+import { customFieldsInput, IntakeCustomFields } from './CustomFieldInputs.tsx';
 import { channels, normalisePhone, priorities, severities, types } from './model.ts';
 
 interface IntakeValues {
@@ -23,8 +24,9 @@ interface IntakeValues {
   subject: string;
   description?: string;
   customerName?: string;
+  customFields?: Record<string, unknown>;
 }
-const KNOWN = ['customerPhone', 'type', 'channel', 'categoryId', 'severity', 'priority', 'subject', 'description', 'customerName'];
+const KNOWN = ['customerPhone', 'type', 'channel', 'categoryId', 'severity', 'priority', 'subject', 'description', 'customerName', 'customFields'];
 const LOOKUP_DELAY_MS = 250;
 const blank = (s?: string) => (s && s.trim() ? s.trim() : null);
 
@@ -110,6 +112,7 @@ export function IntakePage() {
         categoryId: v.categoryId ?? null,
         priority: v.priority,
         severity: v.type === 'complaint' ? (v.severity ?? null) : null,
+        customFields: customFieldsInput(v.customFields),
       });
       notify.ok(t('tickets.intake.created', { number: created.number }));
       navigate(`/tickets/${created.id}`);
@@ -159,7 +162,7 @@ export function IntakePage() {
                 <Select
                   showSearch={{ optionFilterProp: 'label' }}
                   placeholder={t('tickets.intake.categoryPlaceholder')}
-                  options={categories.data.map((c) => ({ value: c.id, label: c.name }))}
+                  options={categories.data.filter((c) => c.enabled).map((c) => ({ value: c.id, label: c.name }))}
                   style={{ maxWidth: 280 }}
                   data-testid="intake-category"
                 />
@@ -181,6 +184,7 @@ export function IntakePage() {
               <Form.Item name="customerName" label={t('tickets.fields.customerName')}>
                 <Input maxLength={64} autoComplete="off" style={{ maxWidth: 280 }} data-testid="intake-customer-name" />
               </Form.Item>
+              <IntakeCustomFields type={type} />
               {alert}
               <Form.Item label=" " colon={false}>
                 <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-submit">

@@ -5,15 +5,16 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
 import type { Notification } from '../../../contracts/tickets.ts';
 import { notificationsApi } from '../../endpoints.ts';
+import { useLive } from '../../live.ts';
 import { useNotify } from '../../ui/errors.tsx';
 import { Relative } from './TicketTags.tsx';
 
-const kindColors: Record<string, string> = { mention: 'blue', assigned: 'purple', escalation: 'red' };
+const kindColors: Record<string, string> = { mention: 'blue', assigned: 'purple', escalation: 'red', sla: 'orange' };
 const UNREAD_PAGE = 100;
 
 /**
  * The bell in the header: how many of my notifications are unread (asked again at each page
- * navigation, no timer), the latest ones when opened; clicking one marks it read and opens its work order.
+ * navigation and when the server pushes a new one, no timer), the latest ones when opened; clicking one marks it read and opens its work order.
  */
 export function NotificationBell() {
   const { t } = useTranslation();
@@ -34,6 +35,8 @@ export function NotificationBell() {
     }
   }, []);
   useEffect(() => void countUnread(), [countUnread, pathname]);
+  // Live: a notification made for me (pushed by the server) updates the count at once.
+  useLive((e) => e.type === 'notification' || e.type === 'ready', () => void countUnread());
 
   const onOpenChange = async (next: boolean) => {
     setOpen(next);

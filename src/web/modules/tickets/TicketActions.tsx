@@ -9,6 +9,7 @@ import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { FormModal } from '../../ui/FormOverlay.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
 import { actionTarget, availableActions, type TicketAction } from './model.ts';
+import { ResolutionForm } from './ResolutionForm.tsx';
 
 type ReasonAction = 'resolve' | 'reopen' | 'close';
 const reasonActions: readonly TicketAction[] = ['resolve', 'reopen', 'close'];
@@ -65,9 +66,26 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
         formId="ticket-reason-form"
         submitTestId="ticket-reason-submit"
         okText={t('common.ok')}
+        width={asking?.action === 'resolve' ? 760 : undefined}
         onClose={() => setAsking(null)}
       >
-        {(o, setModalBusy) => (
+        {(o, setModalBusy) =>
+          // Resolving records the resolution (处理结果) and any compensations: the one way to resolve.
+          o.action === 'resolve' ? (
+            <ResolutionForm
+              ticket={ticket}
+              setBusy={setModalBusy}
+              onDone={(pending) => {
+                setAsking(null);
+                notify.ok(pending ? t('resolution.done.pending') : t('tickets.done.resolve'));
+                onChanged();
+              }}
+              onConflict={() => {
+                setAsking(null);
+                onChanged();
+              }}
+            />
+          ) : (
           <ReasonForm
             ticket={ticket}
             action={o.action}
@@ -82,7 +100,8 @@ export function TicketActions({ ticket, onChanged }: { ticket: Ticket; onChanged
               onChanged();
             }}
           />
-        )}
+          )
+        }
       </FormModal>
       <FormModal
         opening={assigning}

@@ -11,9 +11,14 @@ import { useSession } from '../../session.tsx';
 import { formatTime } from '../../ui/format.ts';
 import { Page } from '../../ui/Page.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
+import { AttachmentsPanel } from '../attachments/AttachmentsPanel.tsx';
 import { Conversation } from './Conversation.tsx';
 import { TicketActions } from './TicketActions.tsx';
+import { TicketExtras } from './TicketExtras.tsx';
+import { TicketMergePanel } from './TicketMergePanel.tsx';
+import { TicketResolution } from './TicketResolution.tsx';
 import { TicketTimeline } from './TicketTimeline.tsx';
+import { TicketSlaPanel } from '../sla/TicketSlaPanel.tsx';
 import { CustomerCell, DueTime, PriorityTag, SeverityTag, StatusTag, TypeTag } from './TicketTags.tsx';
 
 /** One work order: what it is about, the moves it allows, the conversation with the customer and the timeline. */
@@ -62,12 +67,17 @@ export function TicketDetailPage() {
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 16, marginBottom: 0 }} type={ticket.description ? undefined : 'secondary'} data-testid="ticket-description">
           {ticket.description || t('tickets.detail.noDescription')}
         </Typography.Paragraph>
+        <TicketExtras ticket={ticket} onChanged={refresh} />
+        <TicketSlaPanel ticketId={ticket.id} stamp={events.length} />
       </Page>
+      <TicketResolution events={events} />
+      <TicketMergePanel ticket={ticket} events={events} onChanged={refresh} />
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={14}>
           <Card title={t('tickets.detail.conversation')} data-testid="ticket-conversation">
             <Conversation ticketId={ticket.id} events={events} canWrite={can('ticket:update')} onSent={refresh} />
           </Card>
+          <AttachmentsPanel ticketId={ticket.id} onChanged={refresh} style={{ marginTop: 16 }} />
         </Col>
         <Col xs={24} lg={10}>
           <Card title={t('tickets.detail.timeline')}>

@@ -13,6 +13,9 @@ import { CreateButton, Page } from '../../ui/Page.tsx';
 import { useCursorList } from '../../ui/useCursorList.ts';
 import { useLoaded } from '../../ui/useLoaded.ts';
 import { channels, priorities, queues, statuses, types } from './model.ts';
+import { ticketSorts } from '../../../contracts/tickets.ts';
+import { useLive } from '../../live.ts';
+import { BulkBar, SavedFilters, type QueueQuery } from './QueueTools.tsx';
 import { CustomerCell, DueTime, PriorityTag, Relative, StatusTag, TypeTag } from './TicketTags.tsx';
 
 type Filters = Omit<TicketFilter, 'queue' | 'sort' | 'order'>;
@@ -29,7 +32,9 @@ export function TicketsPage() {
   const [params, setParams] = useSearchParams();
   const queue: QueueTab = isQueue(params.get('queue')) ? (params.get('queue') as TicketQueue) : params.get('queue') === 'all' ? 'all' : 'mine';
   const [filters, setFilters] = useState<Filters>({});
-  const query = useMemo<TicketFilter>(() => ({ ...filters, queue: queue === 'all' ? undefined : queue }), [filters, queue]);
+  const [sort, setSort] = useState<Pick<TicketFilter, 'sort' | 'order'>>({});
+  const [selected, setSelected] = useState<TicketSummary[]>([]);
+  const query = useMemo<TicketFilter>(() => ({ ...filters, ...sort, queue: queue === 'all' ? undefined : queue }), [filters, sort, queue]);
   const list = useCursorList(fetchPage, query);
   const counts = useLoaded<TicketCounts | null>(ticketsApi.counts, null);
   const categories = useLoaded(ticketsApi.categories, []);
@@ -42,6 +47,26 @@ export function TicketsPage() {
     list.reload();
     void reloadCounts();
   };
+  // Live (no polling): an order in my scope changed — refresh the counts, and the page when the order
+  // is on it or the first page is shown (a new order may belong there); debounced in useLive.
+  const visible = useMemo(() => new Set(list.items.map((x) => x.id)), [list.items]);
+  const live = useMemo(() => ({ visible, firstPage: list.items.length <= 50 }), [visible, list.items.length]);
+  useLive(
+    (e) => e.type === 'ticket' || e.type === 'ready',
+    () => void reloadCounts(),
+  );
+  useLive(
+    (e) => e.type === 'ready' || (e.type === 'ticket' && (live.firstPage || visible.has(e.id))),
+    () => list.reload(),
+    600,
+  );
+  const applySaved = (q: QueueQuery) => {
+    const { queue: savedQueue, sort: savedSort, order: savedOrder, ...rest } = q;
+    setFilters(rest as Filters);
+    setSort({ sort: savedSort as TicketFilter['sort'], order: savedOrder as TicketFilter['order'] });
+    setParams(savedQueue ? { queue: savedQueue } : { queue: 'all' });
+  };
+  const currentQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [k, String(v)])) as QueueQuery;
   const set = <K extends keyof Filters>(key: K) => (value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value ?? undefined }));
 
   const columns: TableColumnsType<TicketSummary> = [
@@ -105,9 +130,32 @@ export function TicketsPage() {
         onChange={(q) => setParams(q === 'mine' ? {} : { queue: q })}
         items={[...queues, 'all' as const].map((q) => ({ key: q, label: tabLabel(q) }))}
       />
+      <Flex justify="space-between" wrap gap={12} style={{ marginBottom: 12 }}>
+        <SavedFilters current={currentQuery} onApply={applySaved} />
+        <Space>
+          <Select
+            style={{ width: 130 }}
+            placeholder={t('queues.sort')}
+            allowClear
+            value={sort.sort}
+            onChange={(v) => setSort((s) => ({ ...s, sort: v ?? undefined }))}
+            options={ticketSorts.map((v) => ({ value: v, label: t(`queues.sorts.${v}`) }))}
+            data-testid="ticket-sort"
+          />
+          <Select
+            style={{ width: 110 }}
+            value={sort.order ?? 'desc'}
+            onChange={(v) => setSort((s) => ({ ...s, order: v }))}
+            options={(['desc', 'asc'] as const).map((v) => ({ value: v, label: t(`queues.order.${v}`) }))}
+            data-testid="ticket-order"
+          />
+        </Space>
+      </Flex>
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <Input.Search
           {...filterProps(t('tickets.filters.search'), 280)}
+          key={`q-${filters.q ?? ''}`} // a saved filter applied from outside shows its text
+          defaultValue={filters.q}
           onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
           enterButton={t('common.search')}
           data-testid="ticket-search"
@@ -124,14 +172,44 @@ export function TicketsPage() {
           options={categories.data.map((c) => ({ value: c.id, label: c.name }))}
           data-testid="ticket-category-filter"
         />
+        <Select
+          {...filterProps(t('queues.tags'), 180)}
+          mode="tags"
+          value={filters.tags ? filters.tags.split(',') : []}
+          onChange={(v: string[]) => setFilters((f) => ({ ...f, tags: v.length ? v.slice(0, 10).join(',') : undefined }))}
+          data-testid="ticket-tags-filter"
+        />
+        <Select
+          {...filterProps(t('queues.vip'), 120)}
+          value={filters.vip}
+          onChange={set('vip')}
+          options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]}
+          data-testid="ticket-vip-filter"
+        />
       </Flex>
+      <BulkBar
+        selected={selected}
+        canAssign={can('ticket:assign')}
+        onDone={() => {
+          setSelected([]);
+          refresh();
+        }}
+      />
       <CursorTable<TicketSummary>
         list={list}
         loadMoreTestId="ticket-load-more"
         columns={columns}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('tickets.empty') }}
-        onRow={(r) => ({ ...rowTid(`ticket-row-${r.number}`), onClick: () => navigate(`/tickets/${r.id}`), style: { cursor: 'pointer' } })}
+        rowSelection={{
+          selectedRowKeys: selected.map((x) => x.id),
+          onChange: (_keys, rows) => setSelected(rows.slice(0, 100)),
+          getCheckboxProps: (r) => ({ 'data-testid': `ticket-select-${r.number}` }) as object,
+        }}
+        onRow={(r) => ({ ...rowTid(`ticket-row-${r.number}`), onClick: (e) => {
+            // The selection checkbox selects; the rest of the row opens the order.
+            if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) navigate(`/tickets/${r.id}`);
+          }, style: { cursor: 'pointer' } })}
       />
     </Page>
   );

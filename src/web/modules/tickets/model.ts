@@ -102,9 +102,9 @@ export function describeEvent(e: TimelineEvent, t: TFunction, formatTime: (iso: 
     case 'updated': {
       const changes = (d.changes as Record<string, { from?: unknown; to?: unknown }> | undefined) ?? {};
       const fields = Object.entries(changes).map(([f, c]) => {
-        const label = t(`tickets.fields.${f}`, { defaultValue: f });
+        const label = f === 'customFields' ? t('ticketSettings.fields.onTicket') : t(`tickets.fields.${f}`, { defaultValue: f });
         // Values of the enumerations say themselves; free text and ids are in the audit trail.
-        const value = f === 'priority' ? (v: unknown) => t(`tickets.priorities.${str(v)}`) : f === 'severity' ? (v: unknown) => (v ? t(`tickets.severities.${str(v)}`) : t('common.none')) : null;
+        const value = f === 'type' ? (v: unknown) => t(`tickets.types.${str(v)}`) : f === 'priority' ? (v: unknown) => t(`tickets.priorities.${str(v)}`) : f === 'severity' ? (v: unknown) => (v ? t(`tickets.severities.${str(v)}`) : t('common.none')) : null;
         return value ? t('tickets.events.changedValue', { field: label, from: value(c?.from), to: value(c?.to) }) : label;
       });
       return t('tickets.events.updated', { fields: fields.join(t('tickets.listSeparator')) });
@@ -134,11 +134,51 @@ export function describeEvent(e: TimelineEvent, t: TFunction, formatTime: (iso: 
     }
     case 'department_answered':
       return t('tickets.events.department_answered', { department: str(d.departmentName) || t('common.none') });
+    // Resolution, compensation approval and CAPA (处理结果 / 补偿 / 纠正预防措施).
+    case 'resolution': {
+      const comps = Array.isArray(d.compensations) ? (d.compensations as { kind?: unknown; amount?: unknown }[]) : [];
+      const items = comps.map((c) => `${t(`resolution.kinds.${str(c.kind)}`, { defaultValue: str(c.kind) })} ¥${Number(c.amount).toFixed(2)}`).join(t('tickets.listSeparator'));
+      const cause = t(`resolution.rootCauses.${str(d.rootCause)}`, { defaultValue: str(d.rootCause) });
+      if (!items) return t('resolution.events.resolution', { cause });
+      return t(d.status === 'pending_approval' ? 'resolution.events.resolutionPending' : 'resolution.events.resolutionWith', { cause, items });
+    }
+    case 'compensation.approved':
+    case 'compensation.rejected':
+      return t(e.kind === 'compensation.approved' ? 'resolution.events.approved' : 'resolution.events.rejected', {
+        kind: t(`resolution.kinds.${str(d.kind)}`, { defaultValue: str(d.kind) }),
+        amount: `¥${Number(d.amount).toFixed(2)}`,
+      });
+    case 'capa.linked':
+    case 'capa.unlinked':
+      return t(e.kind === 'capa.linked' ? 'resolution.events.capaLinked' : 'resolution.events.capaUnlinked', { title: str(d.title) });
+    case 'attachment.added':
+      return t('attachments.events.added', { name: str(d.name) });
+    case 'attachment.removed':
+      return t('attachments.events.removed', { name: str(d.name) });
     case 'transfer.cancelled':
     case 'reply':
     case 'note':
     case 'callback.cancelled':
       return t(`tickets.events.${eventKey(e.kind)}`);
+    // Merges and links (合并 / 关联), written by the merge module; texts in its namespace.
+    case 'merged':
+      return t(d.role === 'survivor' ? 'merge.events.mergedFrom' : 'merge.events.mergedInto', { number: str(d.number) });
+    case 'linked':
+      return t('merge.events.linked', { kind: t(`merge.kinds.${str(d.kind)}.${d.direction === 'incoming' ? 'incoming' : 'outgoing'}`, { defaultValue: str(d.kind) }) });
+    case 'unlinked':
+      return t('merge.events.unlinked');
+    // Service time limits (服务时限), written by the SLA module; texts in its namespace.
+    case 'sla.applied':
+      return t('sla.events.applied', { policy: str(d.policy) });
+    case 'sla.recomputed':
+      return d.policy ? t('sla.events.recomputed', { policy: str(d.policy) }) : t('sla.events.recomputedNone');
+    case 'sla.restarted':
+      return t('sla.events.restarted', { due: formatTime(str(d.resolutionDue)) });
+    case 'sla.warning':
+    case 'sla.breached':
+      return t(`sla.events.${e.kind === 'sla.warning' ? 'warning' : 'breached'}`, { target: t(`sla.targets.${str(d.target)}`), due: d.dueAt ? formatTime(str(d.dueAt)) : '' });
+    case 'sla.escalated':
+      return t('sla.events.escalated', { target: t(`sla.targets.${str(d.target)}`), n: str(d.stage).replace('level', ''), who: t(`sla.notify.${str(d.notify)}`, { defaultValue: str(d.notify) }) });
     default:
       return t('tickets.events.other', { kind: e.kind });
   }
@@ -148,13 +188,15 @@ export function describeEvent(e: TimelineEvent, t: TFunction, formatTime: (iso: 
 export function eventDetail(e: TimelineEvent): string | null {
   const d = e.data;
   for (const k of ['body', 'reason', 'note', 'comment', 'answer'] as const) if (typeof d[k] === 'string' && d[k]) return d[k];
+  if (e.kind === 'resolution' && typeof d.summary === 'string' && d.summary) return d.summary;
   return null;
 }
 
 /** Colour of an event's dot: reopening and escalation red, closing and satisfied callbacks green, notes grey. */
 export function eventColor(e: TimelineEvent): string {
   const d = e.data;
-  if (e.kind === 'escalated' || (e.kind === 'status' && typeof d.reopenCount === 'number')) return 'red';
+  if (e.kind === 'escalated' || e.kind === 'sla.breached' || e.kind === 'sla.escalated' || (e.kind === 'status' && typeof d.reopenCount === 'number')) return 'red';
+  if (e.kind === 'sla.warning') return 'orange';
   if (e.kind === 'callback.completed') return d.solved && Number(d.satisfaction) >= 3 ? 'green' : 'red';
   if (e.kind === 'status' && d.to === 'closed') return 'green';
   if (e.kind === 'note') return 'gray';

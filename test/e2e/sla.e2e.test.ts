@@ -1,0 +1,146 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { apiSession, startHarness, type Harness } from './harness.ts';
+import { changePassword, pick, poll, signIn, toast } from './ui.ts';
+
+/**
+ * Service time limits in the console, against a server whose clock the test moves
+ * (KEFU_TEST_CLOCK=true): the administrator gives 洛阳分店 a round-the-clock calendar (a hotel's
+ * front desk never closes) and a complaint policy of 8 hours with a warning at 75% and two
+ * escalation levels; a complaint registered against it shows its deadline; past 75% the panel turns
+ * orange, past 100% red and the shift lead's bell rings; an hour later the manager's.
+ */
+const ADMIN_PASSWORD = 'Mudan-root-secret-2026';
+const LEAD = { username: 'li.ban', name: '李领班', initial: 'Li-ban-first-2026', password: 'Li-ban-secret-2026' };
+const MANAGER = { username: 'zhou.jl', name: '周经理', initial: 'Zhou-jl-first-2026', password: 'Zhou-jl-secret-2026' };
+const MINUTE = 60_000;
+
+async function enter(page: Page, p: typeof LEAD) {
+  await page.goto('/');
+  await signIn(page, p.username, p.initial);
+  await page.waitForURL(/\/(change-password)?$/);
+  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
+  await page.getByTestId('home-page').waitFor();
+}
+
+describe('service time limits in the console', () => {
+  let h: Harness;
+  let admin: Page;
+  let api: Awaited<ReturnType<typeof apiSession>>;
+  let branchId = '';
+  let serviceId = '';
+  let ticketId = '';
+  let createdAt = 0;
+  /** Moves the server's clock and sweeps; a fresh API session (idle sessions expire as hours pass). */
+  const advance = async (minutes: number) => {
+    const r = await api<{ now: string; fired: number }>('POST', '/api/test/clock', { advanceMinutes: minutes });
+    api = await apiSession(h.baseUrl, 'admin', ADMIN_PASSWORD);
+    return r;
+  };
+  const tone = (page: Page) => page.getByTestId('sla-clock-resolution').getAttribute('data-tone');
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { KEFU_TEST_CLOCK: 'true' } });
+    api = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
+    const units = await api<{ id: string; kind: string }[]>('GET', '/api/org-units');
+    const root = units.find((u) => u.kind === 'group')!;
+    const unit = (parentId: string, kind: string, name: string, code: string) => api<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
+    branchId = (await unit(root.id, 'company', '洛阳分店', 'LY')).id;
+    const service = await unit(branchId, 'department', '客服部', 'LY-KF');
+    serviceId = service.id;
+    const roles = await api<{ id: string; key: string }[]>('GET', '/api/roles');
+    const role = (key: string) => roles.find((r) => r.key === key)!.id;
+    for (const [p, key, at] of [[LEAD, 'shift_lead', service.id], [MANAGER, 'manager', branchId]] as const) {
+      await api('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: service.id, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
+    }
+    ({ page: admin } = await h.newPage());
+    await admin.goto('/');
+    await signIn(admin, 'admin', ADMIN_PASSWORD);
+    await admin.getByTestId('home-page').waitFor();
+  });
+  beforeEach(() => onTestFailed(async () => void (await admin?.screenshot({ path: '/tmp/kefu-sla-failure.png', fullPage: true }).catch(() => {}))));
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('lets the administrator give the branch a round-the-clock calendar', async () => {
+    await admin.getByTestId('nav-calendars').click();
+    await pick(admin, 'calendar-unit', '洛阳分店');
+    await admin.getByTestId('calendar-source').getByText('默认日历').waitFor();
+    for (let d = 0; d < 7; d++) await admin.getByTestId(`calendar-day-${d}`).fill('00:00-24:00');
+    await pick(admin, 'calendar-set', '不使用法定节假日');
+    await admin.getByTestId('calendar-save').click();
+    await toast(admin, '已保存');
+    await admin.getByTestId('calendar-source').getByText('本单位日历').waitFor();
+    await admin.screenshot({ path: '/tmp/kefu-calendar-zh.png', fullPage: true });
+  });
+
+  it('lets the administrator write a complaint policy: 8 hours, warning at 75%, two levels', async () => {
+    await admin.getByTestId('nav-slaPolicies').click();
+    await pick(admin, 'sla-unit', '洛阳分店');
+    await admin.getByTestId('policy-create').click();
+    await admin.getByTestId('policy-name-input').fill('投诉 8 小时');
+    await pick(admin, 'policy-types', '投诉');
+    await admin.keyboard.press('Escape');
+    await admin.getByTestId('policy-target-resolution').fill('8');
+    await admin.getByTestId('policy-add-level').click();
+    await admin.getByTestId('policy-add-level').click();
+    await admin.getByTestId('policy-level-2-after').fill('60');
+    await admin.getByTestId('policy-submit').click();
+    await toast(admin, '已保存');
+    const row = admin.getByTestId('policy-row-投诉 8 小时');
+    await expect.poll(() => row.getByTestId('policy-targets').innerText()).toContain('解决 8 h');
+    await admin.screenshot({ path: '/tmp/kefu-sla-policies-zh.png', fullPage: true });
+  });
+
+  it('shows a new complaint’s deadline on its page', async () => {
+    const ticket = await api<{ id: string; createdAt: string }>('POST', '/api/tickets', {
+      orgUnitId: serviceId, type: 'complaint', channel: 'phone', subject: '客房淋浴水小且发黄无法洗澡', description: '客人来电投诉淋浴水小发黄。', severity: 3,
+    });
+    ticketId = ticket.id;
+    createdAt = Date.parse(ticket.createdAt);
+    const sla = await api<{ policyName: string; clocks: { target: string; dueAt: string }[] }>('GET', `/api/tickets/${ticketId}/sla`);
+    expect(sla.policyName).toBe('投诉 8 小时');
+    // Round the clock, no holidays: working time is calendar time.
+    expect(Date.parse(sla.clocks.find((c) => c.target === 'resolution')!.dueAt) - createdAt).toBe(8 * 60 * MINUTE);
+    await admin.goto(`/tickets/${ticketId}`);
+    await admin.getByTestId('ticket-sla-policy').getByText('适用策略：投诉 8 小时').waitFor();
+    await admin.getByTestId('sla-due-resolution').waitFor();
+    expect(await tone(admin)).toBe('processing');
+  });
+
+  it('turns orange past 75%, red past the deadline with the shift lead told, then tells the manager an hour later', async () => {
+    expect((await advance(6 * 60 + 1)).fired).toBeGreaterThanOrEqual(1); // past 75% of 8 h
+    await admin.reload();
+    await poll(() => tone(admin)).toBe('warning');
+    await admin.getByTestId('sla-state-resolution').getByText('即将超时').waitFor();
+    await admin.screenshot({ path: '/tmp/kefu-sla-warning-zh.png', fullPage: true });
+
+    expect((await advance(2 * 60)).fired).toBeGreaterThanOrEqual(2); // past 100%: breach and level 1 (0 min after)
+    await admin.reload();
+    await poll(() => tone(admin)).toBe('error');
+    await admin.getByTestId('sla-state-resolution').getByText('已超时').waitFor();
+    const timeline = admin.getByTestId('timeline-event');
+    await poll(() => timeline.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')).filter((k) => k?.startsWith('sla.')))).toEqual(
+      expect.arrayContaining(['sla.applied', 'sla.warning', 'sla.breached', 'sla.escalated']),
+    );
+    await admin.screenshot({ path: '/tmp/kefu-sla-breached-zh.png', fullPage: true });
+
+    const { page: lead } = await h.newPage();
+    await enter(lead, LEAD);
+    // Nobody took the order: the warning and the breach went to the shift lead in the assignee's place, then level 1.
+    await poll(() => lead.getByTestId('notification-count').innerText()).toBe('3');
+    await lead.getByTestId('notification-bell').click();
+    await lead.getByTestId('notification-item').getByText('第 1 级升级给领班', { exact: false }).waitFor();
+    await lead.getByTestId('notification-item').getByText('即将到期', { exact: false }).waitFor();
+    await lead.screenshot({ path: '/tmp/kefu-sla-lead-bell-zh.png' });
+
+    await advance(60); // level 2: the manager — the only notification they get (not the warning, not level 1)
+    const { page: manager } = await h.newPage();
+    await enter(manager, MANAGER);
+    await poll(() => manager.getByTestId('notification-count').innerText()).toBe('1');
+    await manager.getByTestId('notification-bell').click();
+    await manager.getByTestId('notification-item').getByText('第 2 级升级给部门经理', { exact: false }).waitFor();
+    await manager.screenshot({ path: '/tmp/kefu-sla-manager-bell-zh.png' });
+  });
+});

@@ -93,6 +93,9 @@ export const slaPolicy = z.object({
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  warnings: z
+    .array(z.object({ code: z.string(), year: z.number().optional(), message: z.string() }))
+    .describe('this year or next lacks official holiday data on the unit’s calendar while a target counts working time 节假日数据缺失'),
 });
 
 export const slaClockStates = ['running', 'paused', 'met', 'breached', 'cancelled'] as const;

@@ -450,7 +450,7 @@ export const transferCreate = z.strictObject({
     .transform((d) => [...new Set(d)])
     .describe('1–5 departments of the same company, asked in parallel'),
   reason: required(500).describe('转派原因'),
-  timeLimitMinutes: z.number().int().min(5).max(10080).describe('处理时限（分钟）'),
+  timeLimitMinutes: z.number().int().min(5).max(10080).optional().describe('处理时限（分钟）; omitted: the hand-off limit of the order’s time-limit policy (required when it sets none)'),
   version,
 });
 export const transferAnswer = z.strictObject({ answer: required(5000).describe('部门回复') });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type KyselyConfig, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   fileName?: string;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   poolSize?: number;
+  /** Kysely's query log hook (profiling: bench/profile-intake.ts counts statements with it). */
+  log?: KyselyConfig['log'];
 }
 
 /**
@@ -84,14 +86,14 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
     // An idle connection dropped by the server (restart, failover, a DBA's terminate) must not crash the process;
     // the pool replaces it on the next checkout.
     pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection error: ${err.message}`));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: opts.log });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, opts.fileName ?? 'kefu.sqlite');
   const sqlite = new BetterSqlite3(file);
   applySqlitePragmas(sqlite, opts.sqliteSynchronous ?? 'NORMAL');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }), log: opts.log });
   return { db, dialect: 'sqlite', file, sqlite, close: () => db.destroy() };
 }
 

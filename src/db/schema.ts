@@ -136,6 +136,54 @@ export interface CustomerTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** The customer file 客户档案 (0014_customer_files.ts). */
+  kind: string;
+  gender: string | null;
+  birthday: string | null;
+  birthday_lunar: number;
+  position: string | null;
+  address: string | null;
+  industry: string | null;
+  org_size: string | null;
+  relation_since: string | null;
+  needs: string | null;
+  preferences: string | null;
+  notes: string | null;
+  owner_id: string | null;
+  category: string;
+  member_level: string | null;
+  credit_class: string | null;
+  credit_date: string | null;
+  credit_basis: string | null;
+  tags: string;
+  confidentiality: string;
+  declassify_on: string | null;
+  protected_sections: string;
+  archived_at: string | null;
+}
+
+export interface CustomerIdentifierTable {
+  id: string;
+  customer_id: string;
+  kind: string;
+  /** Normalised value; for an ID number its HMAC only. */
+  lookup: string;
+  /** ID number: AES-256-GCM ciphertext. */
+  sealed: string | null;
+  masked: string;
+  position: number;
+}
+
+export interface CustomerReadingTable {
+  id: string;
+  customer_id: string;
+  org_unit_id: string;
+  user_id: string | null;
+  user_name: string;
+  at: string;
+  level: string;
+  sections: string;
+  reason: string;
 }
 
 export interface TicketCategoryTable {
@@ -313,6 +361,8 @@ export interface Database {
   audit_subject_keys: AuditSubjectKeyTable;
   audit_chain: AuditChainTable;
   customers: CustomerTable;
+  customer_identifiers: CustomerIdentifierTable;
+  customer_readings: CustomerReadingTable;
   ticket_categories: TicketCategoryTable;
   ticket_counters: TicketCounterTable;
   tickets: TicketTable;
@@ -334,6 +384,9 @@ export interface Database {
   ticket_field_definitions: TicketFieldDefinitionTable;
   ticket_watchers: TicketWatcherTable;
   jobs: JobTable;
+  notification_settings: NotificationSettingsTable;
+  notification_preferences: NotificationPreferenceTable;
+  email_outbox: EmailOutboxTable;
   ticket_links: TicketLinkTable;
   rating_links: RatingLinkTable;
 }
@@ -440,6 +493,38 @@ export interface RatingLinkTable {
  * A durable job (后台任务, 0011_jobs.ts). status: queued | running | done | failed. payload is JSON
  * text (ids, never personal data); a running job is leased to `locked_by` until `locked_until`.
  */
+export interface NotificationSettingsTable {
+  user_id: string;
+  /** zh_en | zh | en */
+  email_lang: string;
+  version: number;
+  updated_at: string;
+}
+export interface NotificationPreferenceTable {
+  user_id: string;
+  kind: string;
+  in_app: number;
+  email: number;
+}
+export interface EmailOutboxTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  ticket_id: string | null;
+  to_address: string;
+  /** One line: CR/LF and other control characters removed. */
+  subject: string;
+  /** Plain text with the work order's link. */
+  body: string;
+  /** `<id@host>`, the same on every attempt: a duplicate delivery is recognisable. */
+  message_id: string;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
 export interface JobTable {
   id: string;
   kind: string;

@@ -4,6 +4,8 @@ import type { Kefu } from './http/kefu.ts';
 import { AuditSealer } from './modules/audit/audit.sealer.ts';
 import { registerDiagnosticJob } from './modules/jobs/diagnostic.job.ts';
 import { JobRunner } from './modules/jobs/job.runner.ts';
+import { resumeWaitingEmail } from './modules/notifications/delivery.service.ts';
+import { closeMailTransports } from './modules/notifications/mail.ts';
 import { loginAttemptRepository, sessionRepository } from './modules/auth/session.repository.ts';
 import { ShiftedClock, systemClock, iso, type Clock } from './platform/clock.ts';
 import { SlaSweeper } from './modules/sla/sla.sweep.ts';
@@ -24,7 +26,7 @@ export interface Server {
 /** config → database → migrations → first admin → HTTP app → listen; plus housekeeping timers. */
 export async function startServer(config: Config, opts: { clock?: Clock; log?: Logger; print?: (s: string) => void } = {}): Promise<Server> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? (config.testClock ? new ShiftedClock() : systemClock);
+  const clock = opts.clock ?? (config.testClock ? new ShiftedClock(config.testClockOffsetMinutes * 60_000) : systemClock);
   if (config.testClock) log.warn('KEFU_TEST_CLOCK is on: POST /api/test/clock moves time forward — never use this in production');
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   const prepared = await prepareDatabase(handle, clock, log, config.adminPassword);
@@ -59,6 +61,10 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
   if (config.jobs.diagnostics) registerDiagnosticJob();
   const jobs = new JobRunner({ db: handle.db, dialect: handle.dialect, clock, log, leaseMs: config.jobs.leaseSeconds * 1000, retentionDays: config.jobs.retentionDays, afterCommit: sealer.poke });
   jobs.start();
+  // Notification e-mails that waited for SMTP configuration get their job now.
+  void resumeWaitingEmail(handle.db, clock)
+    .then((n) => n && log.info({ emails: n }, 'queued notification e-mails resumed'))
+    .catch((err) => log.error({ err }, 'resuming queued e-mails failed'));
   // Escalation stages that fell due while the server was down fire now; then every few seconds.
   const sla = new SlaSweeper({ db: handle.db, dialect: handle.dialect, clock, log, afterSweep: sealer.poke });
   sla.start(config.slaSweepSeconds * 1000);
@@ -79,6 +85,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
         const reap = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(reap));
         await jobs.stop();
+        closeMailTransports();
         await sla.stop();
         await sealer.stop();
         await handle.close();

@@ -9,6 +9,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { currentLanguage } from './i18n/index.ts';
 import { AuditPage } from './modules/audit/AuditPage.tsx';
 import { JobsPage } from './modules/jobs/JobsPage.tsx';
+import { NotificationPreferencesPage } from './modules/notifications/NotificationPreferencesPage.tsx';
 import { SlaReportPage } from './modules/reports/SlaReportPage.tsx';
 import { ChangePasswordPage, ForcedPasswordPage } from './modules/auth/ChangePasswordPage.tsx';
 import { LoginPage } from './modules/auth/LoginPage.tsx';
@@ -16,6 +17,9 @@ import { TokensPage } from './modules/auth/TokensPage.tsx';
 import { HomePage } from './modules/home/HomePage.tsx';
 import { OrgUnitsPage } from './modules/org/OrgUnitsPage.tsx';
 import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
+import { CustomersPage } from './modules/customers/CustomersPage.tsx';
+import { CustomerDetailPage } from './modules/customers/CustomerDetailPage.tsx';
+import { ReadingLogPage } from './modules/customers/ReadingLogPage.tsx';
 import { CapaDetailPage } from './modules/tickets/CapaDetailPage.tsx';
 import { CapasPage } from './modules/tickets/CapasPage.tsx';
 import { CompensationsPage } from './modules/tickets/CompensationsPage.tsx';
@@ -64,6 +68,9 @@ export function KefuApp() {
                 <Route path="tickets/new" element={<RequirePermission permission="ticket:create"><IntakePage /></RequirePermission>} />
                 <Route path="tickets/:id" element={<RequirePermission permission="ticket:read"><TicketDetailPage /></RequirePermission>} />
                 <Route path="callbacks" element={<RequirePermission permission="callback:perform"><CallbacksPage /></RequirePermission>} />
+                <Route path="customers" element={<RequirePermission permission="customer:read"><CustomersPage /></RequirePermission>} />
+                <Route path="customers/:id" element={<RequirePermission permission="customer:read"><CustomerDetailPage /></RequirePermission>} />
+                <Route path="customer-reading-log" element={<RequirePermission permission="customer:manage"><ReadingLogPage /></RequirePermission>} />
                 <Route path="transfers" element={<RequirePermission permission="ticket:update"><TransfersPage /></RequirePermission>} />
                 <Route path="compensations" element={<RequirePermission permission="ticket:approve_compensation"><CompensationsPage /></RequirePermission>} />
                 <Route path="capas" element={<RequirePermission permission="ticket:read"><CapasPage /></RequirePermission>} />
@@ -79,6 +86,7 @@ export function KefuApp() {
                 <Route path="jobs" element={<RequirePermission permission="system:jobs"><JobsPage /></RequirePermission>} />
                 <Route path="reports/sla" element={<RequirePermission permission="report:read"><SlaReportPage /></RequirePermission>} />
                 <Route path="tokens" element={<TokensPage />} />
+                <Route path="me/notifications" element={<NotificationPreferencesPage />} />
                 <Route path="account/password" element={<ChangePasswordPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>

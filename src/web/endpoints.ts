@@ -33,6 +33,7 @@ import type {
   capaStatus,
 } from '../contracts/tickets.ts';
 import type { JobDetail, JobPage, JobStatus } from '../contracts/jobs.ts';
+import type { EmailOutboxPage, EmailOutboxStatus, NotificationPreferences, NotificationPreferencesUpdate } from '../contracts/notifications.ts';
 import type { FieldDefinition, fieldDefinitionCreate, fieldDefinitionUpdate } from '../contracts/ticket-settings.ts';
 import type { SlaPolicy, slaPolicyCreate, slaPolicyUpdate, TicketSla } from '../contracts/sla.ts';
 import type { calendarInput, EffectiveCalendar } from '../contracts/calendar.ts';
@@ -250,6 +251,13 @@ export const capasApi = {
 };
 
 // Durable jobs (后台任务), for administrators (system:jobs).
+// Notification preferences (own) and the e-mail outbox (system:jobs).
+export const notificationDeliveryApi = {
+  preferences: () => api.get<NotificationPreferences>('/api/me/notification-preferences'),
+  savePreferences: (body: NotificationPreferencesUpdate) => api.put<NotificationPreferences>('/api/me/notification-preferences', body),
+  outbox: (f: { status?: EmailOutboxStatus; cursor?: string; limit?: number }) => api.get<EmailOutboxPage>('/api/email-outbox', { ...f }),
+};
+
 export const jobsApi = {
   list: (f: { status?: JobStatus; kind?: string; cursor?: string; limit?: number }) => api.get<JobPage>('/api/jobs', { ...f }),
   get: (id: string) => api.get<JobDetail>(`/api/jobs/${id}`),

@@ -143,4 +143,23 @@ describe('service time limits in the console', () => {
     await manager.getByTestId('notification-item').getByText('第 2 级升级给部门经理', { exact: false }).waitFor();
     await manager.screenshot({ path: '/tmp/kefu-sla-manager-bell-zh.png' });
   });
+
+  it('warns on a policy whose unit’s calendar lacks next year’s official holidays', async () => {
+    // The group keeps the default calendar (official holidays, shipped up to 2026); a disabled policy never applies to an order.
+    const root = (await api<{ id: string; kind: string; name: string }[]>('GET', '/api/org-units')).find((u) => u.kind === 'group')!;
+    const policy = await api<{ warnings: { message: string }[] }>('POST', '/api/sla-policies', { orgUnitId: root.id, name: '集团通用', enabled: false, targets: { resolution: { minutes: 48 * 60 } } });
+    // Which years lack data depends on the shipped set (test/integration/sla-more.int.test.ts pins that down); here: it is shown.
+    expect(policy.warnings.length).toBeGreaterThan(0);
+    await admin.getByTestId('nav-slaPolicies').click();
+    await pick(admin, 'sla-unit', root.name);
+    const row = admin.getByTestId('policy-row-集团通用');
+    await row.getByTestId('policy-warning').first().waitFor();
+    expect(await row.getByTestId('policy-warning').allInnerTexts()).toEqual(policy.warnings.map((w) => w.message));
+    expect(policy.warnings[0].message).toContain('年的节假日尚未录入');
+    // The branch's round-the-clock calendar uses no official holidays: its policy has no warning.
+    await pick(admin, 'sla-unit', '洛阳分店');
+    await admin.getByTestId('policy-row-投诉 8 小时').waitFor();
+    expect(await admin.getByTestId('policy-warning').count()).toBe(0);
+    await admin.screenshot({ path: '/tmp/kefu-sla-policy-warning-zh.png', fullPage: true });
+  });
 });

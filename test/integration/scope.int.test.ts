@@ -13,7 +13,7 @@ describe('branch scope across every route', () => {
   let bAuditCount: number;
   let bTicket: { id: string; version: number; number: string };
   let bCallback: { id: string; ticketId: string };
-  let bCustomer: { id: string };
+  let bCustomer: { id: string; version: number };
   let bNotification: { id: string };
   let bTransfer: { id: string };
   let bRule: { id: string; version: number };
@@ -90,6 +90,10 @@ describe('branch scope across every route', () => {
     ['POST', `/api/callbacks/${bCallback.id}/complete`, { reached: true, solved: true, satisfaction: 5, comment: '' }],
     ['GET', `/api/customers/${bCustomer.id}`],
     ['POST', '/api/customers', { name: '冒名', orgUnitId: w.units.branchB.id }],
+    ['PATCH', `/api/customers/${bCustomer.id}`, { version: bCustomer.version, name: '被改了' }],
+    ['POST', `/api/customers/${bCustomer.id}/archive`, { version: bCustomer.version }],
+    ['DELETE', `/api/customers/${bCustomer.id}?version=${bCustomer.version}`],
+    ['POST', `/api/customers/${bCustomer.id}/open`, { reason: '越权借阅' }],
     ['POST', `/api/notifications/${bNotification.id}/read`],
     ['GET', `/api/tickets/${bTicket.id}/routing`],
     ['POST', `/api/tickets/${bTicket.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '越权转派', timeLimitMinutes: 60, version: bTicket.version }],

@@ -11,6 +11,8 @@ import * as m0009 from './0009_ticket_settings.ts';
 import * as m0010 from './0010_queue_indexes.ts';
 import * as m0011 from './0011_jobs.ts';
 import * as m0012 from './0012_sla.ts';
+import * as m0013 from './0013_notification_delivery.ts';
+import * as m0014 from './0014_customer_files.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010_queue_indexes': m0010,
   '0011_jobs': m0011,
   '0012_sla': m0012,
+  '0013_notification_delivery': m0013,
+  '0014_customer_files': m0014,
 };

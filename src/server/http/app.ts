@@ -21,6 +21,9 @@ import { capaRoutes } from '../modules/tickets/capa.routes.ts';
 import { mergeRoutes } from '../modules/tickets/merge.routes.ts';
 import { attachmentRoutes } from '../modules/attachments/attachment.routes.ts';
 import { notificationRoutes } from '../modules/tickets/notification.routes.ts';
+import { deliveryRoutes } from '../modules/notifications/delivery.routes.ts';
+import { registerEmailJob } from '../modules/notifications/email.job.ts';
+import { configureMail } from '../modules/notifications/mail.ts';
 import { ticketRoutes } from '../modules/tickets/ticket.routes.ts';
 import { ticketSettingsRoutes } from '../modules/tickets/ticket-settings.routes.ts';
 import { routingRoutes } from '../modules/tickets/routing.routes.ts';
@@ -105,7 +108,7 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   orgUnitRoutes(app);
   userRoutes(app);
   auditRoutes(app, kefu);
-  customerRoutes(app);
+  customerRoutes(app, kefu);
   ticketRoutes(app);
   ticketSettingsRoutes(app);
   callbackRoutes(app);
@@ -114,6 +117,10 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   mergeRoutes(app);
   attachmentRoutes(app, kefu);
   notificationRoutes(app);
+  // Notification e-mail: settings from the configuration, the `notification.email` job handler, preferences and outbox.
+  configureMail(kefu.config.mail);
+  registerEmailJob();
+  deliveryRoutes(app);
   routingRoutes(app);
   transferRoutes(app);
   calendarRoutes(app);

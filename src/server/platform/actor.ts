@@ -16,6 +16,8 @@ export interface Actor {
   userId: string | null;
   username: string;
   displayName: string;
+  /** The person's own unit, as read with their grants for this request (absent for the system and the anonymous). */
+  orgUnitId?: string;
   tokenId?: string;
   sessionId?: string;
   mustChangePassword: boolean;

@@ -23,7 +23,11 @@ export class TestClock implements Clock {
 
 /** End-to-end tests only (KEFU_TEST_CLOCK=true): the system time moved forward by a settable offset. */
 export class ShiftedClock implements Clock {
-  private offset = 0;
+  private offset: number;
+  /** `offsetMs`: where a restarted test server starts (KEFU_TEST_CLOCK_OFFSET_MINUTES). */
+  constructor(offsetMs = 0) {
+    this.offset = Math.max(0, offsetMs);
+  }
   now(): Date {
     return new Date(Date.now() + this.offset);
   }

@@ -25,6 +25,11 @@ const envSchema = z.object({
   KEFU_JOBS_DIAGNOSTICS: z.enum(['true', 'false']).default('false'),
   KEFU_SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   KEFU_TEST_CLOCK: z.enum(['true', 'false']).default('false'),
+  KEFU_TEST_CLOCK_OFFSET_MINUTES: z.coerce.number().int().min(0).max(5_256_000).default(0),
+  KEFU_DATA_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
+  KEFU_PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'must start with http:// or https://').default('http://localhost:3000'),
+  KEFU_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must look like smtp://user:pass@host:port or smtps://…').optional(),
+  KEFU_MAIL_FROM: z.string().max(254).regex(/^[^\r\n]+$/, 'one line').optional(),
 });
 
 export type Config = {
@@ -49,6 +54,12 @@ export type Config = {
   slaSweepSeconds: number;
   /** Tests only: a clock that `POST /api/test/clock` can move forward. Never in production. */
   testClock: boolean;
+  /** Tests only: how far ahead that clock starts (a restarted server keeps the time a test had moved it to). */
+  testClockOffsetMinutes: number;
+  /** Customer-file encryption key (ID numbers): KEFU_DATA_KEY, else a key file made on first start (data-key.ts). Never logged. */
+  dataKey: { value?: string; file: string };
+  /** Notification e-mail: links point at `publicUrl`; sent through `smtpUrl` (never logged) when set, else kept queued. */
+  mail: { publicUrl: string; smtpUrl?: string; from: string };
 };
 
 export class ConfigError extends Error {}
@@ -79,5 +90,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs: { leaseSeconds: e.KEFU_JOBS_LEASE_SECONDS, retentionDays: e.KEFU_JOBS_RETENTION_DAYS, diagnostics: e.KEFU_JOBS_DIAGNOSTICS === 'true' },
     slaSweepSeconds: e.KEFU_SLA_SWEEP_SECONDS,
     testClock: e.KEFU_TEST_CLOCK === 'true',
+    testClockOffsetMinutes: e.KEFU_TEST_CLOCK_OFFSET_MINUTES,
+    dataKey: { value: e.KEFU_DATA_KEY, file: resolve(join(e.KEFU_DATA_DIR, 'data.key')) },
+    mail: {
+      publicUrl: e.KEFU_PUBLIC_URL.replace(/\/+$/, ''),
+      smtpUrl: e.KEFU_SMTP_URL,
+      from: e.KEFU_MAIL_FROM ?? `客服 Kefu <kefu@${new URL(e.KEFU_PUBLIC_URL).hostname}>`,
+    },
   };
 }

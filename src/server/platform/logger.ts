@@ -13,6 +13,11 @@ export const redactPaths = [
   '*.currentPassword',
   'token',
   '*.token',
+  'smtpUrl',
+  '*.smtpUrl',
+  '*.*.smtpUrl',
+  'dataKey',
+  '*.dataKey',
 ];
 
 export function createLogger(level: string): Logger {

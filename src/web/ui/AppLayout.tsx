@@ -1,4 +1,4 @@
-import { ApiOutlined, DownOutlined, HomeOutlined, KeyOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, BellOutlined, DownOutlined, HomeOutlined, KeyOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Button, Dropdown, Layout, Menu, Space, theme, Typography, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -53,6 +53,7 @@ export function AppLayout() {
   const userItems: MenuProps['items'] = [
     { key: 'password', icon: <LockOutlined />, label: <span data-testid="menu-change-password">{t('userMenu.changePassword')}</span> },
     { key: 'tokens', icon: <KeyOutlined />, label: <span data-testid="menu-tokens">{t('userMenu.tokens')}</span> },
+    { key: 'notifications', icon: <BellOutlined />, label: <span data-testid="menu-notification-prefs">{t('notificationDelivery.menu')}</span> },
     {
       key: 'docs',
       icon: <ApiOutlined />,
@@ -68,6 +69,7 @@ export function AppLayout() {
   const onUserMenu: MenuProps['onClick'] = async ({ key }) => {
     if (key === 'password') navigate('/account/password');
     else if (key === 'tokens') navigate('/tokens');
+    else if (key === 'notifications') navigate('/me/notifications');
     else if (key === 'logout') {
       await logout(); // the guard then shows the sign-in page
       void message.success(t('userMenu.loggedOut'));

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { pooledRandomBytes } from '../../platform/ids.ts';
 
 /**
  * Personal values inside audit entries are sealed with a key per data subject (a customer, a
@@ -13,9 +14,14 @@ export function newSubjectKey(): string {
   return randomBytes(32).toString('base64');
 }
 
-export function sealValue(keyB64: string, value: unknown): SealedValue {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyB64, 'base64'), iv);
+/** A subject key ready for several sealValue calls (building the key object once is most of a seal's cost). */
+export function subjectKeyObject(keyB64: string): KeyObject {
+  return createSecretKey(Buffer.from(keyB64, 'base64'));
+}
+
+export function sealValue(key: string | KeyObject, value: unknown): SealedValue {
+  const iv = pooledRandomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', typeof key === 'string' ? Buffer.from(key, 'base64') : key, iv);
   const ct = Buffer.concat([cipher.update(JSON.stringify(value ?? null), 'utf8'), cipher.final()]);
   return { enc: Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64') };
 }

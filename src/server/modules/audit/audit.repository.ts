@@ -35,12 +35,15 @@ export const auditRepository = {
     return row?.key;
   },
 
-  async insertSubjectKey(db: Tx, subjectType: string, subjectId: string, key: string, at: string): Promise<void> {
-    await db
+  /** The key stored, or undefined when the subject already had one (left as it was). */
+  async insertSubjectKey(db: Tx, subjectType: string, subjectId: string, key: string, at: string): Promise<string | undefined> {
+    const r = await db
       .insertInto('audit_subject_keys')
       .values({ subject_type: subjectType, subject_id: subjectId, key, created_at: at })
       .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doNothing())
-      .execute();
+      .returning('key')
+      .executeTakeFirst();
+    return r?.key;
   },
 
   async deleteSubjectKey(db: Tx, subjectType: string, subjectId: string): Promise<number> {

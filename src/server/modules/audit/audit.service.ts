@@ -4,7 +4,7 @@ import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 import { auditRepository as repo, type AuditRow } from './audit.repository.ts';
-import { isSealed, linkHash, newSubjectKey, openValue, sealValue } from './audit.crypto.ts';
+import { isSealed, linkHash, newSubjectKey, openValue, sealValue, subjectKeyObject } from './audit.crypto.ts';
 
 export interface AuditInput {
   /** `<entity>.<verb>`, e.g. `user.create`. */
@@ -16,7 +16,7 @@ export interface AuditInput {
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   /** Fields holding a person's data: sealed with that person's key so erasure can reach them. */
-  personal?: { subjectType: string; subjectId: string; fields: readonly string[] };
+  personal?: { subjectType: string; subjectId: string; fields: readonly string[]; /** Created in this transaction: no key to look for first. */ newSubject?: boolean };
 }
 
 type Change = { from?: unknown; to?: unknown };
@@ -40,11 +40,10 @@ export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise
     const { subjectType, subjectId, fields } = input.personal;
     const personalKeys = fields.filter((f) => f in changes);
     if (personalKeys.length > 0) {
-      let key = await repo.getSubjectKey(trx, subjectType, subjectId);
-      if (!key) {
-        await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(now));
-        key = (await repo.getSubjectKey(trx, subjectType, subjectId))!;
-      }
+      let stored = input.personal.newSubject ? undefined : await repo.getSubjectKey(trx, subjectType, subjectId);
+      // A new subject: the key inserted is the key (returned); when another writer won the race, read theirs.
+      stored ??= (await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(now))) ?? (await repo.getSubjectKey(trx, subjectType, subjectId))!;
+      const key = subjectKeyObject(stored);
       for (const f of personalKeys) {
         const c = changes[f];
         if ('from' in c) c.from = sealValue(key, c.from);

@@ -40,6 +40,7 @@ async function actorFor(db: Tx, user: UserRow, extra: Partial<Actor>): Promise<A
     userId: user.id,
     username: user.username,
     displayName: user.display_name,
+    orgUnitId: user.org_unit_id,
     mustChangePassword: user.must_change_password === 1,
     grants: await loadGrants(db, user.id),
     ...extra,
@@ -139,15 +140,16 @@ export async function actorFromSession(
   token: string,
 ): Promise<{ actor: Actor; csrfToken: string } | null> {
   const id = sha256(token);
-  const session = await sessionRepository.byId(db, id);
+  // The session and its user in one query (users are never deleted while they have sessions: cascade).
+  const found = await sessionRepository.byIdWithUser(db, id);
   const now = clock.now();
-  if (!session) return null;
+  if (!found) return null;
+  const { session, user } = found;
   if (session.expires_at <= iso(now)) {
     await sessionRepository.delete(db, id);
     return null;
   }
-  const user = await userRepository.byId(db, session.user_id);
-  if (!user || user.status !== 'active') return null;
+  if (user.status !== 'active') return null;
   if (now.getTime() - new Date(session.last_seen_at).getTime() > MIN) {
     const hardEnd = new Date(session.created_at).getTime() + policy.maxHours * 60 * MIN;
     const next = Math.min(now.getTime() + policy.idleMinutes * MIN, hardEnd);

@@ -1,5 +1,5 @@
 import type { Tx } from '../../../db/database.ts';
-import type { ApiTokenTable, SessionTable } from '../../../db/schema.ts';
+import type { ApiTokenTable, SessionTable, UserTable } from '../../../db/schema.ts';
 
 export type SessionRow = SessionTable;
 export type ApiTokenRow = ApiTokenTable;
@@ -10,6 +10,22 @@ export const sessionRepository = {
   },
   async byId(db: Tx, id: string): Promise<SessionRow | undefined> {
     return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  /** A session and its user in one query (every authenticated request starts with this). */
+  async byIdWithUser(db: Tx, id: string): Promise<{ session: SessionRow; user: UserTable } | undefined> {
+    const r = await db
+      .selectFrom('sessions as s')
+      .innerJoin('users', 'users.id', 's.user_id')
+      .selectAll('users')
+      .select(['s.csrf_token as s_csrf_token', 's.created_at as s_created_at', 's.last_seen_at as s_last_seen_at', 's.expires_at as s_expires_at', 's.ip as s_ip', 's.user_agent as s_user_agent'])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    const { s_csrf_token, s_created_at, s_last_seen_at, s_expires_at, s_ip, s_user_agent, ...user } = r;
+    return {
+      session: { id, user_id: user.id, csrf_token: s_csrf_token, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at, ip: s_ip, user_agent: s_user_agent },
+      user,
+    };
   },
   async touch(db: Tx, id: string, lastSeen: string, expires: string): Promise<void> {
     await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();

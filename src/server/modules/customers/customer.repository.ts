@@ -4,7 +4,7 @@ import type { CustomerTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
 
 export type CustomerRow = CustomerTable;
-export type CustomerView = CustomerRow & { unit_name: string; unit_path: string };
+export type CustomerView = CustomerRow & { unit_name: string; unit_path: string; unit_time_zone: string; owner_name: string | null };
 
 /**
  * Where customers are visible: a customer belongs to a company (branch), and everyone whose grant
@@ -36,7 +36,12 @@ export function phonePrefix(column: Expression<string | null>, prefix: string): 
 
 export const customerRepository = {
   base(db: Tx) {
-    return db.selectFrom('customers as c').innerJoin('org_units as u', 'u.id', 'c.org_unit_id').selectAll('c').select(['u.name as unit_name', 'u.path as unit_path']);
+    return db
+      .selectFrom('customers as c')
+      .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
+      .leftJoin('users as o', 'o.id', 'c.owner_id')
+      .selectAll('c')
+      .select(['u.name as unit_name', 'u.path as unit_path', 'u.time_zone as unit_time_zone', 'o.display_name as owner_name']);
   },
 
   async byId(db: Tx, id: string): Promise<CustomerView | undefined> {
@@ -48,16 +53,27 @@ export const customerRepository = {
   },
 
   /** Name or phone from the start, in name order; `after` is the last (name, id) of the previous page. */
-  async list(db: Tx, f: { scope: NearScope; q?: string; phone?: string; after?: [string, string]; limit: number }): Promise<CustomerView[]> {
+  /**
+   * `phone` matches the file's phone or any of its phone identifiers from the start; `ids` adds files
+   * found by an exact identifier (ID number, member card, e-mail) to a `q` search; `archived` filters.
+   */
+  async list(
+    db: Tx,
+    f: { scope: NearScope; q?: string; phone?: string; ids?: string[]; archived?: boolean; after?: [string, string]; limit: number },
+  ): Promise<CustomerView[]> {
     let q = this.base(db).where(nearScopeSql(sql.ref('u.path'), f.scope));
-    if (f.phone) q = q.where(phonePrefix(sql.ref('c.phone'), f.phone));
+    if (f.archived !== undefined) q = q.where('c.archived_at', f.archived ? 'is not' : 'is', null);
+    const byIdentifierPhone = (p: string) =>
+      sql<SqlBool>`c.id in (select i.customer_id from customer_identifiers i where i.kind = 'phone' and ${phonePrefix(sql.ref('i.lookup'), p)})`;
+    if (f.phone) q = q.where((eb) => eb.or([phonePrefix(sql.ref('c.phone'), f.phone!), byIdentifierPhone(f.phone!)]));
     if (f.q) {
       const text = f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
       const digits = f.q.replace(/[^\d+]/g, '');
       q = q.where((eb) =>
         eb.or([
           sql<SqlBool>`lower(c.name) like ${`${text}%`} escape '\\'`,
-          ...(digits.length >= 3 && /^\+?[\d\s()-]+$/.test(f.q!) ? [phonePrefix(sql.ref('c.phone'), digits)] : []),
+          ...(digits.length >= 3 && /^\+?[\d\s()-]+$/.test(f.q!) ? [phonePrefix(sql.ref('c.phone'), digits), byIdentifierPhone(digits)] : []),
+          ...(f.ids && f.ids.length > 0 ? [eb('c.id', 'in', f.ids)] : []),
         ]),
       );
     }
@@ -71,5 +87,11 @@ export const customerRepository = {
 
   async insert(db: Tx, row: CustomerRow): Promise<void> {
     await db.insertInto('customers').values(row).execute();
+  },
+
+  /** Optimistic update: 0 when the version moved on. */
+  async update(db: Tx, id: string, version: number, patch: Partial<CustomerRow>): Promise<number> {
+    const r = await db.updateTable('customers').set({ ...patch, version: version + 1 }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   },
 };

@@ -11,13 +11,19 @@ export function slaRoutes(app: KefuApp, kefu: Kefu): void {
   const tags = ['sla 服务时限'];
   const clock = kefu.clock;
   if (kefu.config.testClock && clock instanceof ShiftedClock) {
-    // End-to-end tests only (KEFU_TEST_CLOCK=true): move time forward, then sweep at once.
+    // End-to-end and fault tests only (KEFU_TEST_CLOCK=true): move time forward, then sweep at once (unless sweep: false,
+    // which leaves the stages due for a later sweep — e.g. the one at the next start, after a kill -9).
     app.post('/api/test/clock', {
-      schema: { tags, summary: 'TESTS ONLY: advance the server clock and run the escalation sweep', body: z.strictObject({ advanceMinutes: z.number().int().min(0).max(525_600) }), response: { 200: z.object({ now: z.string(), fired: z.number() }) } },
+      schema: {
+        tags,
+        summary: 'TESTS ONLY: advance the server clock and run the escalation sweep',
+        body: z.strictObject({ advanceMinutes: z.number().int().min(0).max(525_600), sweep: z.boolean().default(true) }),
+        response: { 200: z.object({ now: z.string(), fired: z.number() }) },
+      },
       config: { access: 'role:manage' },
     }, async (req) => {
       clock.advance(req.body.advanceMinutes * 60_000);
-      const fired = await sweepSla(kefu.db, kefu.dialect, clock, kefu.log);
+      const fired = req.body.sweep ? await sweepSla(kefu.db, kefu.dialect, clock, kefu.log) : 0;
       kefu.sealer.poke();
       return { now: iso(clock.now()), fired };
     });

@@ -32,7 +32,7 @@ const MIN = 60_000;
 
 // ---------------------------------------------------------------- policies
 
-function toPolicy(r: SlaPolicyView): SlaPolicy {
+function toPolicy(r: SlaPolicyView, warnings: SlaPolicy['warnings'] = []): SlaPolicy {
   const p = parsePolicy(r);
   return {
     id: r.id,
@@ -47,7 +47,30 @@ function toPolicy(r: SlaPolicyView): SlaPolicy {
     version: Number(r.version),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    warnings,
   };
+}
+
+/**
+ * A policy whose targets count working time needs the official holidays of this year and the next
+ * on its unit's calendar (a deadline falling in a year without them counts plain weekends): say so.
+ * Calendar-time targets and calendars without the official set need none.
+ */
+async function policyWarnings(db: Tx, lang: Lang, rows: SlaPolicyView[], now: Date): Promise<Map<string, SlaPolicy['warnings']>> {
+  const byUnit = new Map<string, SlaPolicy['warnings']>();
+  const out = new Map<string, SlaPolicy['warnings']>();
+  const to = new Date(Date.UTC(now.getUTCFullYear() + 1, 11, 31, 12)); // 31 December next year, in any time zone
+  for (const r of rows) {
+    const t = parsePolicy(r).targets;
+    if (!Object.values(t).some((x) => x?.mode === 'working')) continue;
+    if (!byUnit.has(r.org_unit_id)) byUnit.set(r.org_unit_id, await deadlineWarnings(db, lang, r.org_unit_id, now, to));
+    out.set(r.id, byUnit.get(r.org_unit_id)!);
+  }
+  return out;
+}
+async function withWarnings(db: Tx, ctx: Ctx, rows: SlaPolicyView[]): Promise<SlaPolicy[]> {
+  const w = await policyWarnings(db, ctx.lang, rows, ctx.clock.now());
+  return rows.map((r) => toPolicy(r, w.get(r.id)));
 }
 const audited = (r: { name: string; enabled: number; conditions: string; targets: string; escalation: string }) => ({
   name: r.name,
@@ -77,7 +100,7 @@ async function checkConditions(trx: Tx, ctx: Ctx, unit: OrgUnitRow, c: z.infer<t
 }
 
 export async function listPolicies(ctx: Ctx, q: z.infer<typeof slaPolicyQuery>): Promise<SlaPolicy[]> {
-  return (await repo.list(ctx.db, scopePaths(ctx.actor, 'sla:manage'), q.orgUnitId)).map(toPolicy);
+  return withWarnings(ctx.db, ctx, await repo.list(ctx.db, scopePaths(ctx.actor, 'sla:manage'), q.orgUnitId));
 }
 
 export async function createPolicy(ctx: Ctx, input: z.infer<typeof slaPolicyCreate>): Promise<SlaPolicy> {
@@ -102,7 +125,7 @@ export async function createPolicy(ctx: Ctx, input: z.infer<typeof slaPolicyCrea
     };
     await repo.insert(trx, row);
     await recordAudit(trx, ctx, { action: 'sla_policy.create', entityType: 'sla_policy', entityId: row.id, orgUnitId: unit.id, after: { position: row.position, ...audited(row) } });
-    return toPolicy((await repo.byId(trx, row.id))!);
+    return (await withWarnings(trx, ctx, [(await repo.byId(trx, row.id))!]))[0];
   });
 }
 
@@ -124,7 +147,7 @@ export async function updatePolicy(ctx: Ctx, id: string, input: z.infer<typeof s
     };
     if (!(await repo.update(trx, id, input.version, patch))) throw versionConflict();
     await recordAudit(trx, ctx, { action: 'sla_policy.update', entityType: 'sla_policy', entityId: id, orgUnitId: p.org_unit_id, before: audited(p), after: audited(patch) });
-    return toPolicy((await repo.byId(trx, id))!);
+    return (await withWarnings(trx, ctx, [(await repo.byId(trx, id))!]))[0];
   });
 }
 
@@ -148,7 +171,7 @@ export async function reorderPolicies(ctx: Ctx, input: z.infer<typeof slaPolicyR
     const at = iso(ctx.clock.now());
     for (const [i, pid] of input.ids.entries()) await repo.setPosition(trx, pid, i + 1, at);
     await recordAudit(trx, ctx, { action: 'sla_policy.reorder', entityType: 'org_unit', entityId: unit.id, orgUnitId: unit.id, before: { order: ids }, after: { order: input.ids } });
-    return (await repo.list(trx, ['/'], unit.id)).map(toPolicy);
+    return withWarnings(trx, ctx, await repo.list(trx, ['/'], unit.id));
   });
 }
 
@@ -157,10 +180,13 @@ export async function reorderPolicies(ctx: Ctx, input: z.infer<typeof slaPolicyR
 type TicketFacts = Pick<TicketRow, 'id' | 'type' | 'priority' | 'severity' | 'channel' | 'category_id' | 'customer_id' | 'org_unit_id' | 'department_id'>;
 
 /** The policy that applies to a work order now: its company's first, then the units above, nearest first. */
-async function policyFor(trx: Tx, t: TicketFacts): Promise<SlaPolicyView | undefined> {
-  const unit = await orgUnitRepository.byId(trx, t.org_unit_id);
-  if (!unit) return undefined;
-  const chain = await unitChain(trx, unit.path);
+async function policyFor(trx: Tx, t: TicketFacts, knownChain?: OrgUnitRow[]): Promise<SlaPolicyView | undefined> {
+  let chain = knownChain;
+  if (!chain) {
+    const unit = await orgUnitRepository.byId(trx, t.org_unit_id);
+    if (!unit) return undefined;
+    chain = await unitChain(trx, unit.path);
+  }
   const company = companyOf(chain);
   const upward = chain.slice(0, chain.indexOf(company) + 1).reverse();
   const distance = new Map(upward.map((u, i) => [u.id, i]));
@@ -250,9 +276,22 @@ async function syncTicketDue(trx: Tx, ticketId: string): Promise<void> {
 }
 
 /** At intake, in its transaction: the matching policy is recorded on the order and its clocks start. */
-export async function startSla(trx: Tx, ctx: Ctx, t: TicketRow): Promise<void> {
-  const policy = await policyFor(trx, t);
-  if (!policy) return;
+/**
+ * The policy intake will apply (startSla's first step, for a caller that reads everything before taking locks);
+ * `chain`: the work order's unit and its ancestors (unitChain), when the caller has read them already.
+ */
+export async function slaPolicyAtIntake(trx: Tx, t: TicketFacts, chain?: OrgUnitRow[]): Promise<SlaPolicyView | null> {
+  return (await policyFor(trx, t, chain)) ?? null;
+}
+
+/**
+ * `matched`: the policy slaPolicyAtIntake found for this row (null: none), else it is looked up here.
+ * Returns the ticket columns it set, so that the caller's copy of the row stays what is stored.
+ */
+export async function startSla(trx: Tx, ctx: Ctx, t: TicketRow, matched?: SlaPolicyView | null): Promise<Partial<Pick<TicketRow, 'sla_policy_id' | 'due_at'>>> {
+  const policy = matched === undefined ? await policyFor(trx, t) : matched;
+  if (!policy) return {};
+  const set: Partial<Pick<TicketRow, 'sla_policy_id' | 'due_at'>> = { sla_policy_id: policy.id };
   const { targets, escalation } = parsePolicy(policy);
   const now = ctx.clock.now();
   await repo.setTicketPolicy(trx, t.id, policy.id);
@@ -266,8 +305,10 @@ export async function startSla(trx: Tx, ctx: Ctx, t: TicketRow): Promise<void> {
     const c = await startClock(trx, t, policy.id, 'resolution', targets.resolution, escalation, 0, created, now, false);
     data.resolutionDue = c.due_at;
     await repo.setTicketDue(trx, t.id, c.due_at);
+    set.due_at = c.due_at;
   }
   await ticketRepository.appendEvents(trx, t.id, iso(now), { id: ctx.actor.userId, name: ctx.actor.displayName }, [{ kind: 'sla.applied', data }]);
+  return set;
 }
 
 const openStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_department'];

@@ -6,6 +6,7 @@ import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { planDelivery } from '../notifications/delivery.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationRepository as repo, type NotificationRow } from './notification.repository.ts';
 
@@ -47,9 +48,11 @@ export function toNotification(r: NotificationRow, lang: Lang): Notification {
 export async function notify(trx: Tx, ctx: Ctx, n: { userIds: string[]; ticketId: string | null; kind: NotificationKind; text: (lang: Lang) => string }): Promise<void> {
   const at = iso(ctx.clock.now());
   const text = `${n.text('zh')}\u001f${n.text('en')}`;
+  // Each recipient's preferences decide the bell and the e-mail (outbox + job, same transaction).
+  const { inApp } = await planDelivery(trx, ctx, { ...n, at });
   await repo.insertMany(
     trx,
-    [...new Set(n.userIds)].map((userId) => ({ id: newId(), user_id: userId, ticket_id: n.ticketId, kind: n.kind, text, created_at: at, read_at: null })),
+    inApp.map((userId) => ({ id: newId(), user_id: userId, ticket_id: n.ticketId, kind: n.kind, text, created_at: at, read_at: null })),
   );
 }
 

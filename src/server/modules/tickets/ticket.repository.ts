@@ -267,10 +267,18 @@ export const ticketRepository = {
    * Appends to the timeline. Callers have written the ticket row earlier in the same transaction,
    * which holds its lock (PostgreSQL) or the database (SQLite), so `max(seq) + 1` cannot race.
    */
-  async appendEvents(db: Tx, ticketId: string, at: string, actor: { id: string | null; name: string }, events: { kind: string; data: Record<string, unknown> }[]): Promise<void> {
+  async appendEvents(
+    db: Tx,
+    ticketId: string,
+    at: string,
+    actor: { id: string | null; name: string },
+    events: { kind: string; data: Record<string, unknown> }[],
+    /** The timeline's last seq when the caller knows it (0: a work order inserted in this transaction, no events yet). */
+    lastSeq?: number,
+  ): Promise<void> {
     if (events.length === 0) return;
-    const r = await db.selectFrom('ticket_events').select((eb) => eb.fn.max('seq').as('m')).where('ticket_id', '=', ticketId).executeTakeFirst();
-    let seq = Number(r?.m ?? 0);
+    let seq =
+      lastSeq ?? Number((await db.selectFrom('ticket_events').select((eb) => eb.fn.max('seq').as('m')).where('ticket_id', '=', ticketId).executeTakeFirst())?.m ?? 0);
     await db
       .insertInto('ticket_events')
       .values(events.map((e) => ({ id: newId(), ticket_id: ticketId, seq: ++seq, at, actor_id: actor.id, actor_name: actor.name, kind: e.kind, data: JSON.stringify(e.data) })))

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { slaAfterChange, startSla } from '../sla/sla.service.ts';
+import { slaAfterChange, slaPolicyAtIntake, startSla } from '../sla/sla.service.ts';
 import {
   ticketPriorities,
   ticketQueues,
@@ -22,6 +22,7 @@ import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { customerRepository, type CustomerView } from '../customers/customer.repository.ts';
 import { holdsNear } from '../customers/customer.scope.ts';
+import { maskedContact, unprotectedPhone } from '../customers/customer-file.service.ts';
 import { orgUnitRepository, type OrgUnitRow } from '../org/org-unit.repository.ts';
 import { userRepository, type GrantRow } from '../users/user.repository.ts';
 import { actingUnitId } from '../users/user.service.ts';
@@ -124,16 +125,19 @@ export async function loadForChange(trx: Tx, ctx: Ctx, id: string, permission: P
   return t;
 }
 
-async function checkDepartment(trx: Tx, ctx: Ctx, departmentId: string, company: OrgUnitRow): Promise<void> {
+async function checkDepartment(trx: Tx, ctx: Ctx, departmentId: string, company: OrgUnitRow): Promise<OrgUnitRow> {
   const d = await orgUnitRepository.byId(trx, departmentId);
   if (!d || d.kind !== 'department' || !d.path.startsWith(company.path)) {
     throw invalid('departmentId', ctx.lang === 'zh' ? '须为本单位的部门' : 'must be a department of the same company');
   }
+  return d;
 }
 
-async function checkCategory(trx: Tx, ctx: Ctx, categoryId: string): Promise<void> {
+async function checkCategory(trx: Tx, ctx: Ctx, categoryId: string): Promise<{ name: string }> {
   // A disabled category is not offered any more; the orders that have it keep it (only a change is checked).
-  if (!(await repo.categoryById(trx, categoryId))?.enabled) throw invalid('categoryId', ctx.lang === 'zh' ? '没有这个分类或已停用' : 'unknown or disabled category');
+  const c = await repo.categoryById(trx, categoryId);
+  if (!c?.enabled) throw invalid('categoryId', ctx.lang === 'zh' ? '没有这个分类或已停用' : 'unknown or disabled category');
+  return c;
 }
 
 /** A work order links a customer of its own company (or a group-level one). */
@@ -154,32 +158,32 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
     if (!unit) throw notFound();
     const chain = await unitChain(trx, unit.path);
     const company = companyOf(chain);
-    if (input.departmentId) await checkDepartment(trx, ctx, input.departmentId, company);
-    if (input.categoryId) await checkCategory(trx, ctx, input.categoryId);
+    const namedDepartment = input.departmentId ? await checkDepartment(trx, ctx, input.departmentId, company) : undefined;
+    const category = input.categoryId ? await checkCategory(trx, ctx, input.categoryId) : undefined;
     checkSeverity(ctx, input.type, input.severity);
     const customer = input.customerId ? await linkableCustomer(trx, ctx, input.customerId, unit.path) : undefined;
     const customFields = await customFieldsAtIntake(trx, ctx, unit.path, input.type, input.customFields);
 
     const now = ctx.clock.now();
     const day = localDay(now, company.time_zone);
-    const seq = await repo.nextSequence(trx, company.id, day);
+    const ownDepartment = departmentOf(chain);
     const row: TicketRow = {
       id: newId(now.getTime()),
-      number: ticketNumber(company.code, day, seq),
+      number: '', // taken from the daily counter just before the insert (below)
       type: input.type,
       channel: input.channel,
       subject: input.subject,
       description: input.description,
       customer_id: customer?.id ?? null,
       customer_name: input.customerName ?? customer?.name ?? null,
-      customer_phone: input.customerPhone ?? customer?.phone ?? null,
+      customer_phone: input.customerPhone ?? (customer ? unprotectedPhone(customer, ctx.clock.now()) : null),
       category_id: input.categoryId ?? null,
       priority: priorityRank(input.priority),
       severity: input.severity ?? null,
       tags: JSON.stringify(input.tags),
       org_unit_id: unit.id,
       // By default the department the order was registered in answers for it.
-      department_id: input.departmentId === undefined ? (departmentOf(chain)?.id ?? null) : input.departmentId,
+      department_id: input.departmentId === undefined ? (ownDepartment?.id ?? null) : input.departmentId,
       assignee_id: null,
       status: 'new',
       due_at: null,
@@ -202,14 +206,38 @@ export async function createTicket(ctx: Ctx, input: z.infer<typeof ticketCreate>
     const customerFacts = customer ? { tier: customer.tier, vip: customer.vip === 1 } : null;
     const { plan } = await planRouting(trx, { row, unit, chain, company, customer: customerFacts, explicitDepartment: input.departmentId !== undefined, now }, true);
     if (plan) Object.assign(row, plan.patch);
+    const slaPolicy = await slaPolicyAtIntake(trx, row, chain);
+    // The counter row is locked until commit (PostgreSQL), so every read the intake needs happens before it.
+    row.number = ticketNumber(company.code, day, await repo.nextSequence(trx, company.id, day));
     await repo.insert(trx, row);
-    await repo.appendEvents(trx, row.id, row.created_at, eventActor(ctx), [
-      { kind: 'created', data: { number: row.number, type: row.type, channel: row.channel, priority: input.priority, severity: row.severity } },
-    ]);
+    await repo.appendEvents(
+      trx,
+      row.id,
+      row.created_at,
+      eventActor(ctx),
+      [{ kind: 'created', data: { number: row.number, type: row.type, channel: row.channel, priority: input.priority, severity: row.severity } }],
+      0,
+    );
     if (plan) await applyRouting(trx, ctx, row, plan);
-    await startSla(trx, ctx, row);
-    await recordAudit(trx, ctx, { action: 'ticket.create', entityType: 'ticket', entityId: row.id, orgUnitId: row.org_unit_id, after: audited(row), personal: personal(row) });
-    return getTicket(ctx, row.id, trx);
+    Object.assign(row, await startSla(trx, ctx, row, slaPolicy));
+    // A work order without a customer file is its own data subject, new in this transaction: it has no key yet.
+    await recordAudit(trx, ctx, { action: 'ticket.create', entityType: 'ticket', entityId: row.id, orgUnitId: row.org_unit_id, after: audited(row), personal: { ...personal(row), newSubject: !row.customer_id } });
+    // The reply is built from what was written (the same as reading it back) when the caller may read the order through its
+    // unit; otherwise (readable only through a department hand-off, or not at all) it is read back with the scope check.
+    if (!holdsIn(ctx.actor, 'ticket:read', unit.path)) return getTicket(ctx, row.id, trx);
+    const department = row.department_id === null ? null : [plan?.department, namedDepartment, ownDepartment].find((d) => d?.id === row.department_id);
+    if (row.department_id !== null && !department) return getTicket(ctx, row.id, trx);
+    const view: TicketView = {
+      ...row,
+      unit_name: unit.name,
+      unit_path: unit.path,
+      department_name: department?.name ?? null,
+      department_path: department?.path ?? null,
+      assignee_name: row.assignee_id === null ? null : (plan?.assignee?.name ?? null),
+      category_name: category?.name ?? null,
+      created_by_name: ctx.actor.userId ? ctx.actor.displayName : null,
+    };
+    return { ...toTicket(view, customer && holdsNear(ctx.actor, 'customer:read', customer.unit_path) ? maskedContact(customer, ctx.clock.now()) : undefined, []), mergedInto: null };
   });
 }
 
@@ -220,7 +248,7 @@ export async function getTicket(ctx: Ctx, id: string, db: Tx = ctx.db): Promise<
   const c = t.customer_id ? await customerRepository.byId(db, t.customer_id) : undefined;
   const mergedInto = await mergeRepository.mergedInto(db, t.merged_into_id, scopePaths(ctx.actor, 'ticket:read'));
   const watchers = (await watcherRepository.list(db, id)).map((w) => ({ userId: w.user_id, name: w.display_name }));
-  return { ...toTicket(t, c && holdsNear(ctx.actor, 'customer:read', c.unit_path) ? c : undefined, watchers), mergedInto };
+  return { ...toTicket(t, c && holdsNear(ctx.actor, 'customer:read', c.unit_path) ? maskedContact(c, ctx.clock.now()) : undefined, watchers), mergedInto };
 }
 
 /** The caller's department: the nearest department at or above their own unit. */
@@ -340,7 +368,7 @@ export async function updateTicketIn(trx: Tx, ctx: Ctx, id: string, input: z.inf
     patch.customer_id = input.customerId;
     // Linking a quick call to a customer file fills the contact it lacked; what the caller said stays.
     if (c && !t.customer_name) patch.customer_name = c.name;
-    if (c && !t.customer_phone) patch.customer_phone = c.phone;
+    if (c && !t.customer_phone) patch.customer_phone = unprotectedPhone(c, ctx.clock.now());
   }
   const before = audited(t);
   const after = audited({ ...t, ...patch });

@@ -26,12 +26,12 @@ export async function openTransfers(
   ctx: Ctx,
   t: { id: string; org_unit_id: string },
   departments: OrgUnitRow[],
-  o: { reason: string; minutes: number; ruleId: string | null },
+  o: { reason: string; minutes: number; ruleId: string | null; /** working (default): on the department's calendar; calendar: plain elapsed time (a policy's hand-off target may say so). */ mode?: 'working' | 'calendar' },
 ): Promise<TransferRow[]> {
   const now = ctx.clock.now();
   const at = iso(now);
   const due = new Map<string, string>();
-  for (const d of departments) due.set(d.id, iso((await handoffDueAt(trx, ctx.lang, d, now, o.minutes)).due));
+  for (const d of departments) due.set(d.id, o.mode === 'calendar' ? iso(new Date(now.getTime() + o.minutes * 60_000)) : iso((await handoffDueAt(trx, ctx.lang, d, now, o.minutes)).due));
   const rows: TransferRow[] = departments.map((d) => ({
     id: newId(now.getTime()),
     ticket_id: t.id,

@@ -6,6 +6,7 @@ import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, forbidden, invalid, notFound, versionConflict } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { policyTarget } from '../sla/sla.service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { notificationText, notify } from './notification.service.ts';
 import { companyOf, unitChain } from './org-chain.ts';
@@ -77,17 +78,20 @@ export async function createTransfersIn(trx: Tx, ctx: Ctx, id: string, input: z.
     if (open.has(u.id)) throw new AppError('TRANSFER_ALREADY_OPEN', 409, { fields: [{ field: `departmentIds.${i}`, message: u.name }] });
     return u;
   });
+  // No limit given: the order's time-limit policy supplies its hand-off target (in its own scale), else the form must say.
+  const limit = input.timeLimitMinutes !== undefined ? { minutes: input.timeLimitMinutes, mode: 'working' as const } : await policyTarget(trx, t, 'handoff');
+  if (!limit) throw invalid('timeLimitMinutes', ctx.lang === 'zh' ? '请填写处理时限（本工单的时限策略未规定部门转派时限）' : 'required: the order’s time-limit policy sets no hand-off limit');
   const at = iso(ctx.clock.now());
   // The ticket row is written first (version checked): it serialises the timeline and makes a stale form lose.
   if (edgeOf(t.status, 'waiting_department')) await moveStatus(trx, ctx, t, 'waiting_department', { version: input.version, reason: input.reason });
   else if (!(await ticketRepository.update(trx, id, { version: input.version, status: t.status }, { updated_at: at }))) throw versionConflict();
-  const rows = await openTransfers(trx, ctx, t, departments, { reason: input.reason, minutes: input.timeLimitMinutes, ruleId: null });
+  const rows = await openTransfers(trx, ctx, t, departments, { reason: input.reason, minutes: limit.minutes, mode: limit.mode, ruleId: null });
   await recordAudit(trx, ctx, {
     action: 'ticket.transfer',
     entityType: 'ticket',
     entityId: id,
     orgUnitId: t.org_unit_id,
-    after: { reason: input.reason, timeLimitMinutes: input.timeLimitMinutes, transfers: rows.map((r) => ({ id: r.id, departmentId: r.to_department_id, dueAt: r.due_at })) },
+    after: { reason: input.reason, timeLimitMinutes: limit.minutes, ...(input.timeLimitMinutes === undefined ? { fromPolicy: t.sla_policy_id, mode: limit.mode } : {}), transfers: rows.map((r) => ({ id: r.id, departmentId: r.to_department_id, dueAt: r.due_at })) },
   });
   const now = ctx.clock.now();
   return { ticket: await getTicket(ctx, id, trx), transfers: (await repo.byIds(trx, rows.map((r) => r.id))).map((x) => toTransfer(x, now)) };

@@ -238,6 +238,8 @@ export async function resetPassword(ctx: Ctx, id: string, password?: string): Pr
 /** The unit a person acts for when a request names none: the one given, else their own (primary) unit. */
 export async function actingUnitId(trx: Tx, ctx: Ctx, given: string | undefined | null): Promise<string> {
   if (given) return given;
+  // The unit was read with the session's user for this request; no need to read it again.
+  if (ctx.actor.userId && ctx.actor.orgUnitId) return ctx.actor.orgUnitId;
   const me = ctx.actor.userId ? await repo.byId(trx, ctx.actor.userId) : undefined;
   if (!me) throw invalid('orgUnitId', ctx.lang === 'zh' ? '请指定所属单位' : 'required');
   return me.org_unit_id;

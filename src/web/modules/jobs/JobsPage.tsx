@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { jobKindPattern, jobStatuses, type Job, type JobCounts, type JobDetail, type JobStatus } from '../../../contracts/jobs.ts';
 import { jobsApi } from '../../endpoints.ts';
+import { EmailOutboxSection } from '../notifications/EmailOutboxSection.tsx';
 import { CursorTable, RowAction, filterProps } from '../../ui/DataTable.tsx';
 import { useNotify } from '../../ui/errors.tsx';
 import { formatTime } from '../../ui/format.ts';
@@ -137,6 +138,7 @@ export function JobsPage() {
         rowTestId={(x) => `job-row-${x.id}`}
         expandable={{ expandedRowRender: (x) => <JobDetails id={x.id} /> }}
       />
+      <EmailOutboxSection />
     </Page>
   );
 }

@@ -1,5 +1,5 @@
-import { ArrowDownOutlined, ArrowUpOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Form, Input, InputNumber, Select, Space, Switch, Typography, type TableColumnsType } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined, MinusCircleOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { Button, Checkbox, Form, Input, InputNumber, Select, Space, Switch, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { escalationNotify, timeModes, type SlaPolicy } from '../../../contracts/sla.ts';
@@ -78,7 +78,21 @@ export function SlaPoliciesPage() {
 
   const columns: TableColumnsType<SlaPolicy> = [
     { title: '#', key: 'position', width: 48, render: (_, __, i) => i + 1 },
-    { title: t('sla.name'), dataIndex: 'name', render: (v: string) => <span data-testid="policy-name">{v}</span> },
+    {
+      title: t('sla.name'),
+      dataIndex: 'name',
+      render: (v: string, p) => (
+        <Space direction="vertical" size={2}>
+          <span data-testid="policy-name">{v}</span>
+          {/* A year without official holiday data: the server's message, in the request's language. */}
+          {(p.warnings ?? []).map((w) => (
+            <Tag key={`${w.code}-${w.year ?? ''}`} color="warning" icon={<WarningOutlined />} data-testid="policy-warning" style={{ whiteSpace: 'normal' }}>
+              {w.message}
+            </Tag>
+          ))}
+        </Space>
+      ),
+    },
     {
       title: t('sla.enabled'),
       key: 'enabled',

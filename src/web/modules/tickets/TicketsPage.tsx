@@ -1,27 +1,28 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Badge, Button, Flex, Input, Select, Space, Tabs, Typography, type TableColumnsType } from 'antd';
+import { Badge, Button, Flex, Select, Space, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import type { TicketQueue, TicketSummary } from '../../../contracts/tickets.ts';
 import { ticketsApi, type TicketCounts, type TicketFilter } from '../../endpoints.ts';
 import { useSession } from '../../session.tsx';
-import { CursorTable, filterProps } from '../../ui/DataTable.tsx';
+import { CursorTable } from '../../ui/DataTable.tsx';
 import { rowTid, useNotify } from '../../ui/errors.tsx';
 import { formatTime } from '../../ui/format.ts';
 import { CreateButton, Page } from '../../ui/Page.tsx';
 import { useCursorList } from '../../ui/useCursorList.ts';
 import { useLoaded } from '../../ui/useLoaded.ts';
-import { channels, priorities, queues, statuses, types } from './model.ts';
+import { queues } from './model.ts';
 import { ticketSorts } from '../../../contracts/tickets.ts';
 import { useLive } from '../../live.ts';
-import { BulkBar, SavedFilters, type QueueQuery } from './QueueTools.tsx';
+import { BulkBar, SavedFilters } from './QueueTools.tsx';
+import { QueueFilters } from './QueueFilters.tsx';
+import { fromSaved, toSaved, withValue, type QueueQuery } from './queueFilter.ts';
+import { useQueueUrl } from './useQueueUrl.ts';
 import { CustomerCell, DueTime, PriorityTag, Relative, StatusTag, TypeTag } from './TicketTags.tsx';
 
-type Filters = Omit<TicketFilter, 'queue' | 'sort' | 'order'>;
 type QueueTab = TicketQueue | 'all';
 const fetchPage = (f: TicketFilter, cursor?: string) => ticketsApi.list({ ...f, cursor, limit: 50 });
-const isQueue = (q: string | null): q is TicketQueue => (queues as string[]).includes(q ?? '');
 
 /** The work queues with their counts, filters, and the orders in the chosen queue; a row opens the order. */
 export function TicketsPage() {
@@ -29,15 +30,12 @@ export function TicketsPage() {
   const { can } = useSession();
   const navigate = useNavigate();
   const notify = useNotify();
-  const [params, setParams] = useSearchParams();
-  const queue: QueueTab = isQueue(params.get('queue')) ? (params.get('queue') as TicketQueue) : params.get('queue') === 'all' ? 'all' : 'mine';
-  const [filters, setFilters] = useState<Filters>({});
-  const [sort, setSort] = useState<Pick<TicketFilter, 'sort' | 'order'>>({});
+  // The filter lives in the URL (a link or a reload keeps it); any change starts again at the first page.
+  const { queue, filter, set: setFilter } = useQueueUrl();
   const [selected, setSelected] = useState<TicketSummary[]>([]);
-  const query = useMemo<TicketFilter>(() => ({ ...filters, ...sort, queue: queue === 'all' ? undefined : queue }), [filters, sort, queue]);
+  const query = useMemo<TicketFilter>(() => ({ ...(filter as TicketFilter), queue: queue === 'all' ? undefined : queue }), [filter, queue]);
   const list = useCursorList(fetchPage, query);
   const counts = useLoaded<TicketCounts | null>(ticketsApi.counts, null);
-  const categories = useLoaded(ticketsApi.categories, []);
 
   const { reload: reloadCounts, error: countsError } = counts;
   useEffect(() => {
@@ -61,13 +59,10 @@ export function TicketsPage() {
     600,
   );
   const applySaved = (q: QueueQuery) => {
-    const { queue: savedQueue, sort: savedSort, order: savedOrder, ...rest } = q;
-    setFilters(rest as Filters);
-    setSort({ sort: savedSort as TicketFilter['sort'], order: savedOrder as TicketFilter['order'] });
-    setParams(savedQueue ? { queue: savedQueue } : { queue: 'all' });
+    const saved = fromSaved(q);
+    setFilter(saved.filter, saved.queue);
   };
-  const currentQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [k, String(v)])) as QueueQuery;
-  const set = <K extends keyof Filters>(key: K) => (value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value ?? undefined }));
+  const currentQuery = toSaved(queue, filter);
 
   const columns: TableColumnsType<TicketSummary> = [
     {
@@ -106,7 +101,6 @@ export function TicketsPage() {
       )}
     </Space>
   );
-  const options = <T extends string>(values: readonly T[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${String(v)}` as string) }));
 
   return (
     <Page
@@ -127,7 +121,7 @@ export function TicketsPage() {
     >
       <Tabs
         activeKey={queue}
-        onChange={(q) => setParams(q === 'mine' ? {} : { queue: q })}
+        onChange={(q) => setFilter(filter, q)}
         items={[...queues, 'all' as const].map((q) => ({ key: q, label: tabLabel(q) }))}
       />
       <Flex justify="space-between" wrap gap={12} style={{ marginBottom: 12 }}>
@@ -137,56 +131,21 @@ export function TicketsPage() {
             style={{ width: 130 }}
             placeholder={t('queues.sort')}
             allowClear
-            value={sort.sort}
-            onChange={(v) => setSort((s) => ({ ...s, sort: v ?? undefined }))}
+            value={filter.sort}
+            onChange={(v: string | undefined) => setFilter(withValue(filter, 'sort', v))}
             options={ticketSorts.map((v) => ({ value: v, label: t(`queues.sorts.${v}`) }))}
             data-testid="ticket-sort"
           />
           <Select
             style={{ width: 110 }}
-            value={sort.order ?? 'desc'}
-            onChange={(v) => setSort((s) => ({ ...s, order: v }))}
+            value={filter.order === 'asc' ? 'asc' : 'desc'}
+            onChange={(v) => setFilter(withValue(filter, 'order', v === 'asc' ? 'asc' : undefined))}
             options={(['desc', 'asc'] as const).map((v) => ({ value: v, label: t(`queues.order.${v}`) }))}
             data-testid="ticket-order"
           />
         </Space>
       </Flex>
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          {...filterProps(t('tickets.filters.search'), 280)}
-          key={`q-${filters.q ?? ''}`} // a saved filter applied from outside shows its text
-          defaultValue={filters.q}
-          onSearch={(q) => setFilters((f) => ({ ...f, q: q.trim() || undefined }))}
-          enterButton={t('common.search')}
-          data-testid="ticket-search"
-        />
-        <Select {...filterProps(t('tickets.fields.status'), 140)} value={filters.status} onChange={set('status')} options={options(statuses, 'tickets.statuses')} data-testid="ticket-status-filter" />
-        <Select {...filterProps(t('tickets.fields.type'), 120)} value={filters.type} onChange={set('type')} options={options(types, 'tickets.types')} data-testid="ticket-type-filter" />
-        <Select {...filterProps(t('tickets.fields.channel'), 130)} value={filters.channel} onChange={set('channel')} options={options(channels, 'tickets.channels')} data-testid="ticket-channel-filter" />
-        <Select {...filterProps(t('tickets.fields.priority'), 120)} value={filters.priority} onChange={set('priority')} options={options(priorities, 'tickets.priorities')} data-testid="ticket-priority-filter" />
-        <Select
-          {...filterProps(t('tickets.fields.category'), 140)}
-          showSearch={{ optionFilterProp: 'label' }}
-          value={filters.categoryId}
-          onChange={set('categoryId')}
-          options={categories.data.map((c) => ({ value: c.id, label: c.name }))}
-          data-testid="ticket-category-filter"
-        />
-        <Select
-          {...filterProps(t('queues.tags'), 180)}
-          mode="tags"
-          value={filters.tags ? filters.tags.split(',') : []}
-          onChange={(v: string[]) => setFilters((f) => ({ ...f, tags: v.length ? v.slice(0, 10).join(',') : undefined }))}
-          data-testid="ticket-tags-filter"
-        />
-        <Select
-          {...filterProps(t('queues.vip'), 120)}
-          value={filters.vip}
-          onChange={set('vip')}
-          options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]}
-          data-testid="ticket-vip-filter"
-        />
-      </Flex>
+      <QueueFilters filter={filter} onChange={(f) => setFilter(f)} />
       <BulkBar
         selected={selected}
         canAssign={can('ticket:assign')}

@@ -45,6 +45,8 @@ export const errorMessages = {
   FIELD_KEY_IN_USE: { zh: '已有工单使用该字段：标识不能再修改，字段不能删除（可停用）', en: 'Work orders already store values under this key: it cannot change and the field cannot be deleted (disable it)' },
   FIELD_LIMIT: { zh: '每个单位每类工单最多 100 个自定义字段', en: 'A unit can have at most 100 custom fields per work-order type' },
   WATCHER_LIMIT: { zh: '每张工单最多 50 位关注人', en: 'A work order can have at most 50 watchers' },
+  CARE_GIFT_OVER_LIMIT: { zh: '礼品价值超过上限（200 元）', en: 'The gift value is above the limit (¥200)' },
+  CARE_TASK_DONE: { zh: '该关怀任务已处理', en: 'This care task is already done' },
   CAPA_STATE: { zh: '纠正预防措施当前状态不允许此操作', en: 'The corrective/preventive action cannot do that in its current status' },
   MERGE_SELF: { zh: '不能把工单合并到它自己', en: 'A work order cannot be merged into itself' },
   MERGE_OTHER_COMPANY: { zh: '只能合并同一分公司/分店的工单', en: 'Only work orders of the same company can be merged' },

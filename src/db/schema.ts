@@ -363,6 +363,8 @@ export interface Database {
   customers: CustomerTable;
   customer_identifiers: CustomerIdentifierTable;
   customer_readings: CustomerReadingTable;
+  care_rules: CareRuleTable;
+  care_tasks: CareTaskTable;
   ticket_categories: TicketCategoryTable;
   ticket_counters: TicketCounterTable;
   tickets: TicketTable;
@@ -631,4 +633,45 @@ export interface SlaClockTable {
   calendar_unit_id: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A care rule 关怀规则 (0015_customer_care.ts). */
+export interface CareRuleTable {
+  id: string;
+  org_unit_id: string;
+  name: string;
+  occasion: string;
+  festival: string | null;
+  days_min: number;
+  days_max: number;
+  tiers: string;
+  categories: string;
+  tags: string;
+  channel: string;
+  template: string;
+  gift_value: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** A care task 关怀任务: one per customer per occasion per year (0015_customer_care.ts). */
+export interface CareTaskTable {
+  id: string;
+  rule_id: string;
+  customer_id: string;
+  year: number;
+  occasion: string;
+  occasion_date: string;
+  window_start: string;
+  window_end: string;
+  channel: string;
+  message: string;
+  gift_value: number;
+  status: string;
+  done_at: string | null;
+  done_by: string | null;
+  created_at: string;
+  version: number;
 }

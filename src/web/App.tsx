@@ -20,6 +20,7 @@ import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
 import { CustomersPage } from './modules/customers/CustomersPage.tsx';
 import { CustomerDetailPage } from './modules/customers/CustomerDetailPage.tsx';
 import { ReadingLogPage } from './modules/customers/ReadingLogPage.tsx';
+import { CarePage } from './modules/care/CarePage.tsx';
 import { CapaDetailPage } from './modules/tickets/CapaDetailPage.tsx';
 import { CapasPage } from './modules/tickets/CapasPage.tsx';
 import { CompensationsPage } from './modules/tickets/CompensationsPage.tsx';
@@ -71,6 +72,7 @@ export function KefuApp() {
                 <Route path="customers" element={<RequirePermission permission="customer:read"><CustomersPage /></RequirePermission>} />
                 <Route path="customers/:id" element={<RequirePermission permission="customer:read"><CustomerDetailPage /></RequirePermission>} />
                 <Route path="customer-reading-log" element={<RequirePermission permission="customer:manage"><ReadingLogPage /></RequirePermission>} />
+                <Route path="care" element={<RequirePermission permission="customer:manage"><CarePage /></RequirePermission>} />
                 <Route path="transfers" element={<RequirePermission permission="ticket:update"><TransfersPage /></RequirePermission>} />
                 <Route path="compensations" element={<RequirePermission permission="ticket:approve_compensation"><CompensationsPage /></RequirePermission>} />
                 <Route path="capas" element={<RequirePermission permission="ticket:read"><CapasPage /></RequirePermission>} />

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { shows, signIn } from './ui.ts';
+import { enter, screenshotOnFailure, shows } from './ui.ts';
 
 /**
  * A 机密 customer file in the console, in Chinese: the branch manager finds it, sees it masked, opens it
@@ -14,12 +15,6 @@ const MANAGER = { username: 'li.na', name: '李娜', initial: 'Li-na-first-2026'
 const FILE = { name: '牡丹实业集团', phone: '13903791234', idNumber: '410302198001011234', notes: '董事长对花粉过敏，客房不摆鲜花' };
 const REASON = '核对大客户投诉背景';
 
-async function enter(page: Page, p: typeof AGENT) {
-  await page.goto('/');
-  await signIn(page, p.username, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('a confidential customer file in the console', () => {
   let h: Harness;
   let shot: Page | undefined;
@@ -28,16 +23,9 @@ describe('a confidential customer file in the console', () => {
   beforeAll(async () => {
     h = await startHarness();
     const admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    for (const [p, key, at] of [[AGENT, 'agent', service.id], [MANAGER, 'manager', branch.id]] as const) {
-      await admin('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: at, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
-    }
+    const { branchId, departmentIds: [serviceId] } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    await addStaff(admin, AGENT, 'agent', serviceId!);
+    await addStaff(admin, MANAGER, 'manager', branchId);
     await apiSession(h.baseUrl, AGENT.username, AGENT.initial, AGENT.password);
     const manager = await apiSession(h.baseUrl, MANAGER.username, MANAGER.initial, MANAGER.password);
     const file = await manager<{ id: string }>('POST', '/api/customers', {
@@ -58,7 +46,7 @@ describe('a confidential customer file in the console', () => {
   afterAll(async () => {
     await h?.stop();
   });
-  beforeEach(() => onTestFailed(async () => void (await shot?.screenshot({ path: '/tmp/kefu-customer-files-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-customer-files-failure.png': () => shot });
 
   it('lets the manager open the 机密 file after giving a reason, and the reading log shows it', async () => {
     const { context, page } = await h.newPage();

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { kefuEnv, killAll, startServe } from '../cli/run.ts';
 
 /**
  * The real thing for end-to-end tests: `kefu serve` as a child process on a free port with a
@@ -175,4 +177,46 @@ export async function apiSession(baseUrl: string, username: string, password: st
     csrf = (await call<{ csrfToken: string }>('GET', '/api/auth/me')).csrfToken;
   }
   return call;
+}
+
+/** What startServed answers: the server's address, its database opened alongside, and a zh-CN console page maker. */
+export interface ServedConsole {
+  url: string;
+  db: DatabaseHandle;
+  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  stop(): Promise<void>;
+}
+
+/** `kefu serve` with a preset admin password in a fresh data directory (`name` labels it), its database, and Chromium. */
+export async function startServed(name: string, adminPassword: string): Promise<ServedConsole> {
+  const dataDir = mkdtempSync(join(tmpdir(), `kefu-e2e-${name}-`));
+  let db: DatabaseHandle | undefined;
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof startServe>> | undefined;
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    await db?.close();
+    await server?.stop();
+    await killAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    server = await startServe(kefuEnv({ dataDir }, { KEFU_ADMIN_PASSWORD: adminPassword }));
+    db = openDatabase({ dataDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const [url, b] = [server.url, browser];
+  return {
+    url,
+    db,
+    async newPage() {
+      const context = await b.newContext({ baseURL: url, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+      context.setDefaultTimeout(15_000);
+      return { context, page: await context.newPage() };
+    },
+    stop,
+  };
 }

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
 import { systemClock } from '../../src/server/platform/clock.ts';
 import { enqueue } from '../../src/server/modules/jobs/jobs.ts';
-import { kefuEnv, killAll, startServe, type Served } from '../cli/run.ts';
-import { CHROMIUM } from './harness.ts';
+import { startServed, type ServedConsole } from './harness.ts';
 import { poll, signIn, toast } from './ui.ts';
 
 /**
@@ -17,35 +12,25 @@ import { poll, signIn, toast } from './ui.ts';
 const ADMIN_PASSWORD = 'Jobs-console-admin-2026';
 
 describe('background jobs page', () => {
-  let dataDir: string;
-  let server: Served;
-  let browser: Browser;
+  let served: ServedConsole;
   let db: DatabaseHandle;
   let failedId: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kefu-e2e-jobs-'));
-    server = await startServe(kefuEnv({ dataDir }, { KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD }));
-    db = openDatabase({ dataDir });
+    served = await startServed('jobs', ADMIN_PASSWORD);
+    db = served.db;
     // A kind nobody handles fails at once (one attempt); a future one waits queued.
     failedId = (await db.db.transaction().execute((trx) => enqueue(trx, { clock: systemClock }, { kind: 'report.nightly', payload: { day: '2026-11-24' }, maxAttempts: 1 }))).id;
     await db.db.transaction().execute((trx) => enqueue(trx, { clock: systemClock }, { kind: 'sla.escalate', payload: { level: 2 }, runAt: new Date(Date.now() + 3600_000) }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   });
   afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await db?.close();
-    await server?.stop();
-    await killAll();
-    rmSync(dataDir, { recursive: true, force: true });
+    await served?.stop();
   });
 
   it('shows counts, the failed job’s error, and retries it (zh-CN)', async () => {
     // The served runner has tried it once (it polls every second).
     await poll(async () => (await db.db.selectFrom('jobs').select('status').where('id', '=', failedId).executeTakeFirst())?.status).toBe('failed');
-    const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
+    const { context, page } = await served.newPage();
     await page.goto('/');
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('nav-jobs').click();

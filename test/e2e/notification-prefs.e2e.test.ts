@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
-import { kefuEnv, killAll, startServe, type Served } from '../cli/run.ts';
-import { CHROMIUM } from './harness.ts';
+import { startServed, type ServedConsole } from './harness.ts';
 import { poll, signIn, toast } from './ui.ts';
 
 /**
@@ -16,29 +10,18 @@ import { poll, signIn, toast } from './ui.ts';
 const ADMIN_PASSWORD = 'Notify-console-admin-2026';
 
 describe('notification settings page', () => {
-  let dataDir: string;
-  let server: Served;
-  let browser: Browser;
-  let db: DatabaseHandle;
+  let served: ServedConsole;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kefu-e2e-notify-'));
-    server = await startServe(kefuEnv({ dataDir }, { KEFU_ADMIN_PASSWORD: ADMIN_PASSWORD }));
-    db = openDatabase({ dataDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    served = await startServed('notify', ADMIN_PASSWORD);
   });
   afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await db?.close();
-    await server?.stop();
-    await killAll();
-    rmSync(dataDir, { recursive: true, force: true });
+    await served?.stop();
   });
 
   it('a person turns e-mail off for escalations and gives their address (zh-CN)', async () => {
-    const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
+    const { db } = served;
+    const { context, page } = await served.newPage();
     await page.goto('/');
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('user-menu').click();

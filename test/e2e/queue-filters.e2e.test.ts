@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { changePassword, pick, poll, signIn, toast } from './ui.ts';
+import { enterFirstTime, pick, poll, screenshotOnFailure, toast } from './ui.ts';
 
 /**
  * The queue's filters in the console (issue §8), against a server whose clock the test moves
@@ -15,13 +16,6 @@ const MANAGER = { username: 'qian.jl', name: '钱经理', initial: 'Qian-jl-firs
 const AGENT = { username: 'sun.kf', name: '孙客服', initial: 'Sun-kf-first-2026', password: 'Sun-kf-secret-2026' };
 const DAYS = 3;
 
-async function enter(page: Page, p: typeof MANAGER) {
-  await page.goto('/');
-  await signIn(page, p.username, p.initial);
-  await page.waitForURL(/\/(change-password)?$/);
-  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Today in the machine's zone (the browser runs on the same machine, in the same zone). */
 const today = () => {
@@ -32,28 +26,20 @@ const today = () => {
 describe('queue filters in the console', () => {
   let h: Harness;
   let page: Page;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
   const n: Record<string, string> = {};
 
   beforeAll(async () => {
     h = await startHarness({ env: { KEFU_TEST_CLOCK: 'true' } });
     api = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await api<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => api<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    const works = await unit(branch.id, 'department', '工程部', 'LY-GC');
-    const roles = await api<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    const { user: manager } = await api<{ user: { id: string } }>('POST', '/api/users', {
-      username: MANAGER.username,
-      displayName: MANAGER.name,
-      orgUnitId: service.id,
-      password: MANAGER.initial,
-      grants: [{ roleId: role('manager'), orgUnitId: branch.id }],
-    });
-    await api('POST', '/api/users', { username: AGENT.username, displayName: AGENT.name, orgUnitId: service.id, password: AGENT.initial, grants: [{ roleId: role('agent'), orgUnitId: service.id }] });
+    const { branchId, departmentIds } = await addBranch(api, { name: '洛阳分店', code: 'LY' }, [
+      { name: '客服部', code: 'LY-KF' },
+      { name: '工程部', code: 'LY-GC' },
+    ]);
+    const branch = { id: branchId };
+    const [service, works] = departmentIds.map((id) => ({ id })) as [{ id: string }, { id: string }];
+    const { user: manager } = await addStaff(api, MANAGER, 'manager', service.id, branch.id);
+    await addStaff(api, AGENT, 'agent', service.id);
 
     const register = async (key: string, type: string, priority: string, departmentId: string, subject: string, orgUnitId = branch.id) => {
       const t = await api<{ id: string; number: string; version: number }>('POST', '/api/tickets', { type, channel: 'phone', subject, description: '客人来电。', priority, orgUnitId, departmentId });
@@ -75,9 +61,9 @@ describe('queue filters in the console', () => {
     await mgr('POST', `/api/tickets/${elevator.id}/transitions`, { to: 'in_progress', version: started.version });
 
     ({ page } = await h.newPage());
-    await enter(page, { ...MANAGER, initial: MANAGER.password });
+    await enterFirstTime(page, { ...MANAGER, initial: MANAGER.password });
   });
-  beforeEach(() => onTestFailed(async () => void (await page?.screenshot({ path: '/tmp/kefu-queue-filters-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-queue-filters-failure.png': () => page });
   afterAll(async () => {
     await h?.stop();
   });
@@ -162,7 +148,7 @@ describe('queue filters in the console', () => {
 
   it('offers an agent, who may not list staff, only me and unassigned as assignee', async () => {
     const { page: agent } = await h.newPage();
-    await enter(agent, AGENT);
+    await enterFirstTime(agent, AGENT);
     await agent.goto('/tickets?queue=all&assigneeId=unassigned');
     await agent.getByTestId('tickets-page').waitFor();
     await agent.getByTestId('ticket-assignee-filter').click();

@@ -1,7 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { changePassword, poll, signIn, toast } from './ui.ts';
+import { enterFirstTime, poll, screenshotOnFailure, toast } from './ui.ts';
 
 /**
  * Live queues in two browsers at once: an agent and a manager of 洛阳分店 watch the unassigned queue;
@@ -13,52 +14,34 @@ const ADMIN_PASSWORD = 'Mudan-root-secret-2026';
 const AGENT = { username: 'li.na', name: '李娜', initial: 'Li-na-first-2026', password: 'Li-na-secret-2026' };
 const MANAGER = { username: 'zhao.lei', name: '赵磊', initial: 'Zhao-lei-first-2026', password: 'Zhao-lei-secret-2026' };
 
-async function enter(page: Page, p: typeof AGENT) {
-  await page.goto('/');
-  await signIn(page, p.username, p.initial);
-  await page.waitForURL(/\/(change-password)?$/);
-  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('live queues and bulk actions in the console', () => {
   let h: Harness;
   let agent: { context: BrowserContext; page: Page };
   let manager: { context: BrowserContext; page: Page };
-  let admin: Awaited<ReturnType<typeof apiSession>>;
+  let admin: Api;
   let serviceId = '';
 
   beforeAll(async () => {
     h = await startHarness();
     admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    serviceId = (await unit(branch.id, 'department', '客服部', 'LY-KF')).id;
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    await admin('POST', '/api/users', { username: AGENT.username, displayName: AGENT.name, orgUnitId: serviceId, password: AGENT.initial, grants: [{ roleId: role('agent'), orgUnitId: serviceId }] });
-    await admin('POST', '/api/users', { username: MANAGER.username, displayName: MANAGER.name, orgUnitId: serviceId, password: MANAGER.initial, grants: [{ roleId: role('manager'), orgUnitId: branch.id }] });
+    const { branchId, departmentIds } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    serviceId = departmentIds[0]!;
+    await addStaff(admin, AGENT, 'agent', serviceId);
+    await addStaff(admin, MANAGER, 'manager', serviceId, branchId);
     agent = await h.newPage();
     manager = await h.newPage();
   });
   afterAll(async () => {
     await h?.stop();
   });
-  beforeEach(() =>
-    onTestFailed(async () => {
-      await agent?.page.screenshot({ path: '/tmp/kefu-queues-agent-failure.png', fullPage: true }).catch(() => {});
-      await manager?.page.screenshot({ path: '/tmp/kefu-queues-manager-failure.png', fullPage: true }).catch(() => {});
-    }),
-  );
+  screenshotOnFailure({ '/tmp/kefu-queues-agent-failure.png': () => agent?.page, '/tmp/kefu-queues-manager-failure.png': () => manager?.page });
 
   const register = (subject: string) =>
     admin<{ id: string; number: string }>('POST', '/api/tickets', { type: 'repair', channel: 'phone', subject, description: '客人来电报修。', orgUnitId: serviceId });
 
   it('shows an order registered through the API in the other user’s unassigned queue without a reload', async () => {
-    await enter(agent.page, AGENT);
-    await enter(manager.page, MANAGER);
+    await enterFirstTime(agent.page, AGENT);
+    await enterFirstTime(manager.page, MANAGER);
     for (const { page } of [agent, manager]) {
       await page.goto('/tickets?queue=unassigned');
       await page.getByTestId('tickets-page').waitFor();

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { pick, poll, shows, signIn, toast } from './ui.ts';
+import { enter, pick, poll, screenshotOnFailure, shows, toast } from './ui.ts';
 
 /**
  * Resolution with compensation, its approval and a CAPA, in the console, in Chinese: an agent of
@@ -17,13 +18,6 @@ const CAPA = '热水管路季度除垢';
 const status = (page: Page) => page.getByTestId('ticket-details').getByTestId('ticket-status');
 const timelineTexts = (page: Page) => page.getByTestId('timeline-text').allInnerTexts();
 
-/** Signs in with the password already replaced through the API. */
-async function enter(page: Page, p: typeof AGENT) {
-  await page.goto('/');
-  await signIn(page, p.username, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('resolution, compensation approval and CAPA in the console', () => {
   let h: Harness;
   let shot: Page | undefined;
@@ -34,16 +28,9 @@ describe('resolution, compensation approval and CAPA in the console', () => {
   beforeAll(async () => {
     h = await startHarness();
     const admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    for (const [p, key, at] of [[AGENT, 'agent', service.id], [MANAGER, 'manager', branch.id]] as const) {
-      await admin('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: at, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
-    }
+    const { branchId, departmentIds: [serviceId] } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    await addStaff(admin, AGENT, 'agent', serviceId!);
+    await addStaff(admin, MANAGER, 'manager', branchId);
     // The agent's complaint, taken and being worked on (registering is another story's subject).
     const agent = (agentApi = await apiSession(h.baseUrl, AGENT.username, AGENT.initial, AGENT.password));
     await apiSession(h.baseUrl, MANAGER.username, MANAGER.initial, MANAGER.password);
@@ -64,7 +51,7 @@ describe('resolution, compensation approval and CAPA in the console', () => {
   afterAll(async () => {
     await h?.stop();
   });
-  beforeEach(() => onTestFailed(async () => void (await shot?.screenshot({ path: '/tmp/kefu-resolution-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-resolution-failure.png': () => shot });
 
   it('holds the order when the agent resolves with an ¥800 refund', async () => {
     const { context, page } = await h.newPage();

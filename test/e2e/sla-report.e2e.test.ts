@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { pick, poll, signIn, texts } from './ui.ts';
+import { enter, pick, poll, screenshotOnFailure, texts } from './ui.ts';
 
 /**
  * 服务时限报表 in the console, against a server whose clock the test moves (KEFU_TEST_CLOCK=true):
@@ -16,17 +17,15 @@ const SUBJECT = '=SUM(1,2) 房卡失效无法进门';
 describe('service-time report in the console', () => {
   let h: Harness;
   let admin: Page;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
   let period = '';
 
   beforeAll(async () => {
     h = await startHarness({ env: { KEFU_TEST_CLOCK: 'true' } });
     api = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await api<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => api<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
+    const made = await addBranch(api, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    const branch = { id: made.branchId };
+    const service = { id: made.departmentIds[0]! };
     await api('POST', '/api/sla-policies', { orgUnitId: branch.id, name: '一小时解决', targets: { resolution: { minutes: 60, mode: 'calendar' } } });
     const create = (subject: string) =>
       api<{ id: string; version: number }>('POST', '/api/tickets', { orgUnitId: service.id, type: 'complaint', channel: 'phone', subject, description: '客人来电。', severity: 3 });
@@ -39,11 +38,9 @@ describe('service-time report in the console', () => {
     const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10); // Shanghai, +08:00 all year
     period = `from=${day(Date.parse(now) - 86_400_000)}&to=${day(Date.parse(now))}`;
     ({ page: admin } = await h.newPage());
-    await admin.goto('/');
-    await signIn(admin, 'admin', ADMIN_PASSWORD);
-    await admin.getByTestId('home-page').waitFor();
+    await enter(admin, { username: 'admin', password: ADMIN_PASSWORD });
   });
-  beforeEach(() => onTestFailed(async () => void (await admin?.screenshot({ path: '/tmp/kefu-sla-report-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-sla-report-failure.png': () => admin });
   afterAll(async () => {
     await h?.stop();
   });

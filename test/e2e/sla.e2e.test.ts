@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { changePassword, pick, poll, signIn, toast } from './ui.ts';
+import { enter, enterFirstTime, pick, poll, screenshotOnFailure, toast } from './ui.ts';
 
 /**
  * Service time limits in the console, against a server whose clock the test moves
@@ -15,18 +16,10 @@ const LEAD = { username: 'li.ban', name: '李领班', initial: 'Li-ban-first-202
 const MANAGER = { username: 'zhou.jl', name: '周经理', initial: 'Zhou-jl-first-2026', password: 'Zhou-jl-secret-2026' };
 const MINUTE = 60_000;
 
-async function enter(page: Page, p: typeof LEAD) {
-  await page.goto('/');
-  await signIn(page, p.username, p.initial);
-  await page.waitForURL(/\/(change-password)?$/);
-  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('service time limits in the console', () => {
   let h: Harness;
   let admin: Page;
-  let api: Awaited<ReturnType<typeof apiSession>>;
+  let api: Api;
   let branchId = '';
   let serviceId = '';
   let ticketId = '';
@@ -42,23 +35,14 @@ describe('service time limits in the console', () => {
   beforeAll(async () => {
     h = await startHarness({ env: { KEFU_TEST_CLOCK: 'true' } });
     api = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await api<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => api<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    branchId = (await unit(root.id, 'company', '洛阳分店', 'LY')).id;
-    const service = await unit(branchId, 'department', '客服部', 'LY-KF');
-    serviceId = service.id;
-    const roles = await api<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    for (const [p, key, at] of [[LEAD, 'shift_lead', service.id], [MANAGER, 'manager', branchId]] as const) {
-      await api('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: service.id, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
-    }
+    const made = await addBranch(api, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    branchId = made.branchId;
+    serviceId = made.departmentIds[0]!;
+    for (const [p, key, at] of [[LEAD, 'shift_lead', serviceId], [MANAGER, 'manager', branchId]] as const) await addStaff(api, p, key, serviceId, at);
     ({ page: admin } = await h.newPage());
-    await admin.goto('/');
-    await signIn(admin, 'admin', ADMIN_PASSWORD);
-    await admin.getByTestId('home-page').waitFor();
+    await enter(admin, { username: 'admin', password: ADMIN_PASSWORD });
   });
-  beforeEach(() => onTestFailed(async () => void (await admin?.screenshot({ path: '/tmp/kefu-sla-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-sla-failure.png': () => admin });
   afterAll(async () => {
     await h?.stop();
   });
@@ -80,7 +64,13 @@ describe('service time limits in the console', () => {
     await pick(admin, 'sla-unit', '洛阳分店');
     await admin.getByTestId('policy-create').click();
     await admin.getByTestId('policy-name-input').fill('投诉 8 小时');
-    await pick(admin, 'policy-types', '投诉');
+    // A multiple select, chosen the keyboard way (type, Enter): the option list re-renders while the drawer settles.
+    const types = admin.getByTestId('policy-types');
+    await types.click();
+    await admin.keyboard.type('投诉');
+    await admin.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last().getByTitle('投诉', { exact: true }).waitFor();
+    await admin.keyboard.press('Enter');
+    await types.locator('.ant-select-selection-item').filter({ hasText: '投诉' }).waitFor();
     await admin.keyboard.press('Escape');
     await admin.getByTestId('policy-target-resolution').fill('8');
     await admin.getByTestId('policy-add-level').click();
@@ -127,7 +117,7 @@ describe('service time limits in the console', () => {
     await admin.screenshot({ path: '/tmp/kefu-sla-breached-zh.png', fullPage: true });
 
     const { page: lead } = await h.newPage();
-    await enter(lead, LEAD);
+    await enterFirstTime(lead, LEAD);
     // Nobody took the order: the warning and the breach went to the shift lead in the assignee's place, then level 1.
     await poll(() => lead.getByTestId('notification-count').innerText()).toBe('3');
     await lead.getByTestId('notification-bell').click();
@@ -137,7 +127,7 @@ describe('service time limits in the console', () => {
 
     await advance(60); // level 2: the manager — the only notification they get (not the warning, not level 1)
     const { page: manager } = await h.newPage();
-    await enter(manager, MANAGER);
+    await enterFirstTime(manager, MANAGER);
     await poll(() => manager.getByTestId('notification-count').innerText()).toBe('1');
     await manager.getByTestId('notification-bell').click();
     await manager.getByTestId('notification-item').getByText('第 2 级升级给部门经理', { exact: false }).waitFor();

@@ -1,7 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { pick, shows, signIn, toast } from './ui.ts';
+import { enter, pick, screenshotOnFailure, shows, toast } from './ui.ts';
 
 /**
  * Custom fields 自定义字段 in the console: a manager of 洛阳分店 adds a select field to repairs
@@ -11,12 +12,6 @@ const ADMIN_PASSWORD = 'Mudan-root-secret-2026';
 const MANAGER = { username: 'li.jing', name: '李静', initial: 'Li-jing-first-2026', password: 'Li-jing-secret-2026' };
 const AGENT = { username: 'zhao.min', name: '赵敏', initial: 'Zhao-min-first-2026', password: 'Zhao-min-secret-2026' };
 
-async function enter(page: Page, p: typeof AGENT) {
-  await page.goto('/');
-  await signIn(page, p.username, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('work-order settings in the console', () => {
   let h: Harness;
   let manager: { context: BrowserContext; page: Page };
@@ -25,15 +20,9 @@ describe('work-order settings in the console', () => {
   beforeAll(async () => {
     h = await startHarness();
     const admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    for (const [p, key, grantUnit] of [[MANAGER, 'manager', branch.id], [AGENT, 'agent', service.id]] as const) {
-      await admin('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: service.id, password: p.initial, grants: [{ roleId: role(key), orgUnitId: grantUnit }] });
+    const { branchId, departmentIds: [serviceId] } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    for (const [p, key, grantUnit] of [[MANAGER, 'manager', branchId], [AGENT, 'agent', serviceId!]] as const) {
+      await addStaff(admin, p, key, serviceId!, grantUnit);
       await apiSession(h.baseUrl, p.username, p.initial, p.password);
     }
     manager = await h.newPage();
@@ -42,12 +31,7 @@ describe('work-order settings in the console', () => {
   afterAll(async () => {
     await h?.stop();
   });
-  beforeEach(() =>
-    onTestFailed(async () => {
-      await manager?.page.screenshot({ path: '/tmp/kefu-settings-manager-failure.png', fullPage: true }).catch(() => {});
-      await agent?.page.screenshot({ path: '/tmp/kefu-settings-agent-failure.png', fullPage: true }).catch(() => {});
-    }),
-  );
+  screenshotOnFailure({ '/tmp/kefu-settings-manager-failure.png': () => manager?.page, '/tmp/kefu-settings-agent-failure.png': () => agent?.page });
 
   it('a manager adds a select field for repairs (报修)', async () => {
     const { page } = manager;

@@ -1,7 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBranch, addStaff, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { changePassword, confirm, CountingKeyboard, pick, poll, shows, signIn, texts, toast } from './ui.ts';
+import { confirm, CountingKeyboard, enterFirstTime, pick, poll, screenshotOnFailure, shows, signIn, texts, toast } from './ui.ts';
 
 /**
  * The complaint closed loop in the console, in Chinese, against a real server: the administrator
@@ -41,53 +42,32 @@ async function recordCallback(page: Page, number: string, o: { solved: boolean; 
   await row.waitFor({ state: 'detached' });
 }
 
-/** Signs a person in through the console, replacing the initial password when asked to. */
-async function enter(page: Page, p: typeof AGENT) {
-  await page.goto('/');
-  await signIn(page, p.username, p.initial);
-  await page.waitForURL(/\/(change-password)?$/);
-  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
-  await page.getByTestId('home-page').waitFor();
-}
-
 describe('work orders in the console', () => {
   let h: Harness;
   let agent: { context: BrowserContext; page: Page };
-  let admin: Awaited<ReturnType<typeof apiSession>>;
+  let admin: Api;
   let ticketUrl = '';
   let number = '';
 
   beforeAll(async () => {
     h = await startHarness();
     admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    await unit(branch.id, 'department', '工程部', 'LY-GC');
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    for (const [p, key] of [[AGENT, 'agent'], [SUPERVISOR, 'supervisor']] as const) {
-      await admin('POST', '/api/users', {
-        username: p.username,
-        displayName: p.name,
-        orgUnitId: service.id,
-        password: p.initial,
-        grants: [{ roleId: role(key), orgUnitId: service.id }],
-      });
-    }
+    const { departmentIds: [serviceId] } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [
+      { name: '客服部', code: 'LY-KF' },
+      { name: '工程部', code: 'LY-GC' },
+    ]);
+    for (const [p, key] of [[AGENT, 'agent'], [SUPERVISOR, 'supervisor']] as const) await addStaff(admin, p, key, serviceId!);
     agent = await h.newPage();
   });
   afterAll(async () => {
     await h?.stop();
   });
   // What the agent's page showed when a step failed.
-  beforeEach(() => onTestFailed(async () => void (await agent?.page.screenshot({ path: '/tmp/kefu-tickets-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-tickets-failure.png': () => agent?.page });
 
   it('registers a phone complaint with the keyboard only, and shows the new order', async () => {
     const { page } = agent;
-    await enter(page, AGENT);
+    await enterFirstTime(page, AGENT);
     expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '部门转派', '组织架构']);
 
     await page.getByTestId('nav-intake').click();
@@ -214,7 +194,7 @@ describe('work orders in the console', () => {
   it('tells the supervisor through the bell, which opens the order', async () => {
     const { context, page } = await h.newPage();
     try {
-      await enter(page, SUPERVISOR);
+      await enterFirstTime(page, SUPERVISOR);
       await poll(() => page.getByTestId('notification-count').innerText()).toBe('2'); // the @mention and the escalation
       await page.getByTestId('notification-bell').click();
       const items = page.getByTestId('notification-item');
@@ -332,34 +312,28 @@ describe('routing rules and department hand-offs in the console', () => {
   beforeAll(async () => {
     h = await startHarness();
     const admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const units = await admin<{ id: string; kind: string }[]>('GET', '/api/org-units');
-    const root = units.find((u) => u.kind === 'group')!;
-    const unit = (parentId: string, kind: string, name: string, code: string) => admin<{ id: string }>('POST', '/api/org-units', { parentId, kind, name, code });
-    const branch = await unit(root.id, 'company', '洛阳分店', 'LY');
-    const service = await unit(branch.id, 'department', '客服部', 'LY-KF');
-    const engineering = await unit(branch.id, 'department', '工程部', 'LY-GC');
-    await unit(branch.id, 'department', '前厅部', 'LY-QT');
-    const roles = await admin<{ id: string; key: string }[]>('GET', '/api/roles');
-    const role = (key: string) => roles.find((r) => r.key === key)!.id;
-    const people = [
-      [AGENT, 'agent', service.id],
-      [MANAGER, 'manager', branch.id],
-      [ENGINEER, 'agent', engineering.id],
-    ] as const;
-    for (const [p, key, at] of people) {
-      await admin('POST', '/api/users', { username: p.username, displayName: p.name, orgUnitId: at, password: p.initial, grants: [{ roleId: role(key), orgUnitId: at }] });
-    }
+    const {
+      branchId,
+      departmentIds: [serviceId, engineeringId],
+    } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [
+      { name: '客服部', code: 'LY-KF' },
+      { name: '工程部', code: 'LY-GC' },
+      { name: '前厅部', code: 'LY-QT' },
+    ]);
+    await addStaff(admin, AGENT, 'agent', serviceId!);
+    await addStaff(admin, MANAGER, 'manager', branchId);
+    await addStaff(admin, ENGINEER, 'agent', engineeringId!);
   });
   afterAll(async () => {
     await h?.stop();
   });
-  beforeEach(() => onTestFailed(async () => void (await shot?.screenshot({ path: '/tmp/kefu-routing-failure.png', fullPage: true }).catch(() => {}))));
+  screenshotOnFailure({ '/tmp/kefu-routing-failure.png': () => shot });
 
   it('lets the manager write a rule, order it and try it', async () => {
     const { context, page } = await h.newPage();
     shot = page;
     try {
-      await enter(page, MANAGER);
+      await enterFirstTime(page, MANAGER);
       await page.getByTestId('nav-routing').click();
       await page.getByTestId('routing-page').waitFor();
       await shows(page.getByTestId('routing-unit'), '洛阳分店');
@@ -415,7 +389,7 @@ describe('routing rules and department hand-offs in the console', () => {
   it('routes the complaint the agent registers to 工程部', async () => {
     const { page } = await h.newPage();
     shot = page;
-    await enter(page, AGENT);
+    await enterFirstTime(page, AGENT);
     await page.getByTestId('nav-intake').click();
     await page.getByTestId('intake-phone').fill(GUEST_PHONE);
     await shows(page.getByTestId('caller-panel'), '没有找到此号码的客户档案');
@@ -445,7 +419,7 @@ describe('routing rules and department hand-offs in the console', () => {
     const { context, page } = await h.newPage();
     shot = page;
     try {
-      await enter(page, ENGINEER);
+      await enterFirstTime(page, ENGINEER);
       await page.getByTestId('nav-transfers').click();
       await page.getByTestId('transfers-page').waitFor();
       const row = page.getByTestId(`transfer-row-${number}`);

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { beforeEach, expect, onTestFailed } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 
 /** Small steps the console stories share (antd widgets are driven the way a person would). */
@@ -26,6 +26,31 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+}
+
+/** Signs in through the console with the settled password and waits for the home page. */
+export async function enter(page: Page, p: { username: string; password: string }): Promise<void> {
+  await page.goto('/');
+  await signIn(page, p.username, p.password);
+  await page.getByTestId('home-page').waitFor();
+}
+
+/** Signs in with the one-time password, replaces it when the console asks, and waits for the home page. */
+export async function enterFirstTime(page: Page, p: { username: string; initial: string; password: string }): Promise<void> {
+  await page.goto('/');
+  await signIn(page, p.username, p.initial);
+  await page.waitForURL(/\/(change-password)?$/);
+  if (page.url().endsWith('/change-password')) await changePassword(page, p.initial, p.password);
+  await page.getByTestId('home-page').waitFor();
+}
+
+/** Registers (call inside a describe) a per-test hook that screenshots each page, by file path, when the test fails. */
+export function screenshotOnFailure(shots: Record<string, () => Page | undefined>): void {
+  beforeEach(() =>
+    onTestFailed(async () => {
+      for (const [path, page] of Object.entries(shots)) await page()?.screenshot({ path, fullPage: true }).catch(() => {});
+    }),
+  );
 }
 
 export async function changePassword(page: Page, current: string, next: string): Promise<void> {

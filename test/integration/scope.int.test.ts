@@ -25,6 +25,8 @@ describe('branch scope across every route', () => {
   let aCategory: { id: string; version: number };
   let bSavedFilter: { id: string; version: number };
   let bPolicy: { id: string; version: number };
+  let bCareRule: { id: string; version: number };
+  let bCareTask: { id: string; version: number };
   const octet = { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('来电记录.txt') };
   const calendarB = { timeZone: 'Asia/Shanghai', week: [[], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-12:00']], extraHolidays: ['2026-12-24'] };
   const icsB = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261226\r\nX-KEFU-KIND:HOLIDAY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -61,6 +63,10 @@ describe('branch scope across every route', () => {
     aCategory = (await managerB.get('/api/ticket-categories')).json()[0]; // the group's tree: only root configurers change it
     bSavedFilter = (await managerB.post('/api/saved-filters', { name: 'B部门筛选', query: { queue: 'department' }, shared: true })).json();
     bPolicy = (await managerB.post('/api/sla-policies', { orgUnitId: w.units.branchB.id, name: 'B时限', targets: { resolution: { minutes: 2880 } } })).json();
+    const careB = { name: 'B中秋问候', occasion: 'festival', festival: 'mid_autumn', channel: 'sms', template: '{{name}}，{{festival}}快乐' };
+    bCareRule = (await managerB.post('/api/care-rules', { orgUnitId: w.units.branchB.id, ...careB })).json();
+    await managerB.post(`/api/care-rules/${bCareRule.id}/generate?year=2026`);
+    bCareTask = (await managerB.get('/api/care-tasks')).json()[0];
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
   });
@@ -89,6 +95,11 @@ describe('branch scope across every route', () => {
     ['POST', `/api/callbacks/${bCallback.id}/attempt`, { reached: false, note: '无人接听' }],
     ['POST', `/api/callbacks/${bCallback.id}/complete`, { reached: true, solved: true, satisfaction: 5, comment: '' }],
     ['GET', `/api/customers/${bCustomer.id}`],
+    ['POST', '/api/care-rules', { orgUnitId: w.units.branchB.id, name: '冒名关怀', occasion: 'birthday', channel: 'sms', template: '生日快乐' }],
+    ['PUT', `/api/care-rules/${bCareRule.id}`, { version: bCareRule.version, name: '被改了', occasion: 'birthday', channel: 'sms', template: '生日快乐' }],
+    ['DELETE', `/api/care-rules/${bCareRule.id}`],
+    ['POST', `/api/care-rules/${bCareRule.id}/generate?year=2027`],
+    ['POST', `/api/care-tasks/${bCareTask.id}/done`, { version: bCareTask.version }],
     ['POST', '/api/customers', { name: '冒名', orgUnitId: w.units.branchB.id }],
     ['PATCH', `/api/customers/${bCustomer.id}`, { version: bCustomer.version, name: '被改了' }],
     ['POST', `/api/customers/${bCustomer.id}/archive`, { version: bCustomer.version }],

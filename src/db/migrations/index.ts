@@ -13,6 +13,7 @@ import * as m0011 from './0011_jobs.ts';
 import * as m0012 from './0012_sla.ts';
 import * as m0013 from './0013_notification_delivery.ts';
 import * as m0014 from './0014_customer_files.ts';
+import * as m0015 from './0015_customer_care.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_sla': m0012,
   '0013_notification_delivery': m0013,
   '0014_customer_files': m0014,
+  '0015_customer_care': m0015,
 };

@@ -15,6 +15,7 @@ import { jobRoutes } from '../modules/jobs/job.routes.ts';
 import { slaRoutes } from '../modules/sla/sla.routes.ts';
 import { slaReportRoutes } from '../modules/reports/sla-report.routes.ts';
 import { customerRoutes } from '../modules/customers/customer.routes.ts';
+import { careRoutes } from '../modules/care/care.routes.ts';
 import { callbackRoutes } from '../modules/tickets/callback.routes.ts';
 import { resolutionRoutes } from '../modules/tickets/resolution.routes.ts';
 import { capaRoutes } from '../modules/tickets/capa.routes.ts';
@@ -109,6 +110,7 @@ export async function buildApp(kefu: Kefu): Promise<{ app: KefuApp; routes: Rout
   userRoutes(app);
   auditRoutes(app, kefu);
   customerRoutes(app, kefu);
+  careRoutes(app);
   ticketRoutes(app);
   ticketSettingsRoutes(app);
   callbackRoutes(app);

@@ -1,12 +1,13 @@
 import { SettingOutlined, ScheduleOutlined, ApartmentOutlined, BranchesOutlined, SwapOutlined, AuditOutlined, AccountBookOutlined, ToolOutlined, FileAddOutlined, PhoneOutlined, ProfileOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { BarChartOutlined, CalendarOutlined, FieldTimeOutlined } from '@ant-design/icons';
 import { IdcardOutlined, ReadOutlined } from '@ant-design/icons';
+import { GiftOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../contracts/permissions.ts';
 
 /** The console's pages by module; each is shown only to those holding its permission. */
 export interface NavItem {
-  key: 'customers' | 'customerReadingLog' | 'slaPolicies' | 'calendars' | 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit' | 'compensations' | 'capas' | 'jobs' | 'ticketSettings' | 'slaReport';
+  key: 'customers' | 'customerReadingLog' | 'care' | 'slaPolicies' | 'calendars' | 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit' | 'compensations' | 'capas' | 'jobs' | 'ticketSettings' | 'slaReport';
   path: string;
   /** The menu label's i18n key when not `nav.<key>` (a module's own namespace). */
   label?: string;
@@ -29,6 +30,7 @@ export const navigation: NavModule[] = [
       { key: 'callbacks', path: '/callbacks', permission: 'callback:perform', icon: <PhoneOutlined /> },
       { key: 'customers', path: '/customers', permission: 'customer:read', icon: <IdcardOutlined />, label: 'customerFiles.menu', description: 'customerFiles.homeDesc' },
       { key: 'customerReadingLog', path: '/customer-reading-log', permission: 'customer:manage', icon: <ReadOutlined />, label: 'customerFiles.readingLogMenu', description: 'customerFiles.readingLogDesc' },
+      { key: 'care', path: '/care', permission: 'customer:manage', icon: <GiftOutlined />, label: 'care.menu', description: 'care.homeDesc' },
       { key: 'transfers', path: '/transfers', permission: 'ticket:update', icon: <SwapOutlined /> },
       { key: 'compensations', path: '/compensations', permission: 'ticket:approve_compensation', icon: <AccountBookOutlined />, label: 'compensations.menu', description: 'compensations.homeDesc' },
       { key: 'capas', path: '/capas', permission: 'ticket:assign', icon: <ToolOutlined />, label: 'capa.menu', description: 'capa.homeDesc' },

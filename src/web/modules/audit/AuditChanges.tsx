@@ -3,32 +3,14 @@ import { Descriptions, Table, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, OrgUnit } from '../../../contracts/api.ts';
+import { auditActions, auditEntityTypes } from '../../../contracts/audit.ts';
 import { builtInRoles } from '../../../contracts/permissions.ts';
 import { currentLanguage, pick } from '../../i18n/index.ts';
 import { permissionLabel } from '../users/PermissionPicker.tsx';
 
-/** The audit actions the server writes today (others still show, by their code). */
-export const AUDIT_ACTIONS = [
-  'user.create',
-  'user.update',
-  'user.disable',
-  'user.grants',
-  'user.reset_password',
-  'user.change_password',
-  'user.lock',
-  'session.login',
-  'session.logout',
-  'org_unit.create',
-  'org_unit.update',
-  'org_unit.delete',
-  'role.create',
-  'role.update',
-  'role.delete',
-  'api_token.create',
-  'api_token.revoke',
-  'subject.erase',
-] as const;
-export const ENTITY_TYPES = ['user', 'org_unit', 'role', 'api_token'] as const;
+/** The audit actions and entity types the server writes today (others still show, by their code). */
+export const AUDIT_ACTIONS = auditActions;
+export const ENTITY_TYPES = auditEntityTypes;
 
 const keyOf = (code: string) => code.replace(/\./g, '_');
 export const actionLabel = (t: TFunction, action: string) => t(`audit.actions.${keyOf(action)}`, { defaultValue: action });

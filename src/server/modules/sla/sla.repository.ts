@@ -109,4 +109,13 @@ export const slaRepository = {
   async setTicketPolicy(db: Tx, ticketId: string, policyId: string | null): Promise<void> {
     await db.updateTable('tickets').set({ sla_policy_id: policyId }).where('id', '=', ticketId).execute();
   },
+
+  async ticketPolicy(db: Tx, ticketId: string): Promise<{ id: string; sla_policy_id: string | null }> {
+    return db.selectFrom('tickets').select(['id', 'sla_policy_id']).where('id', '=', ticketId).executeTakeFirstOrThrow();
+  },
+
+  /** An escalation level's change of the order (priority raised, reassigned): an edit, so the version moves. */
+  async escalateTicket(db: Tx, ticketId: string, patch: { priority?: number; assignee_id?: string; status?: 'assigned'; updated_at?: string }): Promise<void> {
+    await db.updateTable('tickets').set((eb) => ({ ...patch, version: eb('version', '+', 1) })).where('id', '=', ticketId).execute();
+  },
 };

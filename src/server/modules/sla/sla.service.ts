@@ -480,6 +480,6 @@ export type { Stage };
 /** `GET /tickets/:id/sla`: the policy and clocks of an order the caller may read (404 otherwise). */
 export async function ticketSlaOf(ctx: Ctx, id: string): Promise<TicketSla> {
   await getTicket(ctx, id);
-  const t = await ctx.db.selectFrom('tickets').select(['id', 'sla_policy_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  const t = await repo.ticketPolicy(ctx.db, id);
   return clockViews(ctx.db, ctx.lang, t, ctx.clock.now());
 }

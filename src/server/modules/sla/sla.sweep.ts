@@ -95,7 +95,7 @@ async function fireOne(db: Db, dialect: Dialect, clock: TimeSource, log: Logger,
     }
     if (Object.keys(patch).length > 0) {
       patch.updated_at = at;
-      await trx.updateTable('tickets').set((eb) => ({ ...patch, version: eb('version', '+', 1) })).where('id', '=', t.id).execute();
+      await repo.escalateTicket(trx, t.id, patch);
       await liveTicketChanged(trx, t.id); // consoles refresh after commit (live queues)
     } else await repo.setTicketDue(trx, t.id, t.due_at);
 

@@ -10,11 +10,13 @@ import pg from 'pg';
 import { apiRoundtrip } from './api-roundtrip.bench.ts';
 import { workorders } from './workorders.bench.ts';
 import { slaSweep } from './sla-sweep.bench.ts';
+import { customerImport } from './customer-import.bench.ts';
+import { customerLookup } from './customer-lookup.bench.ts';
 import { pgAdminUrl } from './lib/postgres.ts';
 import { writeSections } from './lib/results.ts';
 import type { BenchContext, Section, Suite } from './lib/suite.ts';
 
-const suites: Suite[] = [apiRoundtrip, workorders, slaSweep];
+const suites: Suite[] = [apiRoundtrip, workorders, slaSweep, customerImport, customerLookup];
 const resultsFile = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 const USAGE = 'usage: npm run bench [-- --only <suite|variant|suite/variant>[,…]] [--no-write] [--in-process]   (see bench/README.md)';

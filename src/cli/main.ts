@@ -15,6 +15,7 @@ import { roleRepository } from '../server/modules/users/role.repository.ts';
 import { loadDemo } from './demo.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { progress } from './progress.ts';
+import { importCustomersCommand } from './customer-import.ts';
 
 const usage = `kefu — 客服 customer service management
 
@@ -27,6 +28,8 @@ const usage = `kefu — 客服 customer service management
   kefu backup <file>              online backup of the SQLite database
   kefu restore <file>             replace the SQLite database with a backup (server stopped)
   kefu demo                       load a demo hotel group (洛阳, 郑州) with 20 staff
+  kefu customers import <file> [--unit <code>] [--key phone|card|id] [--dry-run] [--good-rows] [--map <column>=<field>,…]
+                                  import customer files from CSV / XLSX (all-or-nothing unless --good-rows)
 `;
 
 function fail(msg: string, code = 1): never {
@@ -165,6 +168,12 @@ async function main() {
       for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
       copyFileSync(file, target);
       process.stdout.write(`restored ${target} from ${file}\n`);
+      return;
+    }
+    case 'customers': {
+      if (rest[0] !== 'import' || !rest[1]) fail(usage, 2);
+      const code = await importCustomersCommand(config, rest.slice(1), (fn) => withDb(config, fn), log);
+      if (code !== 0) process.exit(code);
       return;
     }
     case 'demo': {

@@ -13,15 +13,20 @@ export const CARE_GIFT_LIMIT = 200;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.number().int().min(0).max(60);
 
+/** A customer segment (tier, category, tags; the branch is the rule's or survey's unit): shared by care rules and surveys. */
+export const segmentFields = {
+  tiers: z.array(customerTier).max(3).default([]).describe('empty = every tier'),
+  categories: z.array(customerCategory).max(4).default([]).describe('empty = every category'),
+  tags: z.array(text(32)).max(20).default([]).describe('a customer matches when holding any of them; empty = any'),
+};
+
 const ruleFields = {
   name: text(100),
   occasion: z.enum(['festival', 'birthday']),
   festival: z.enum(careFestivals).nullable().optional().describe('required when occasion = festival'),
   daysMin: day.default(1).describe('the window ends this many days before the occasion'),
   daysMax: day.default(3).describe('the window starts this many days before the occasion'),
-  tiers: z.array(customerTier).max(3).default([]).describe('empty = every tier'),
-  categories: z.array(customerCategory).max(4).default([]).describe('empty = every category'),
-  tags: z.array(text(32)).max(20).default([]).describe('a customer matches when holding any of them; empty = any'),
+  ...segmentFields,
   channel: z.enum(careChannels),
   template: text(2000).describe('placeholders {{name}} and {{festival}}'),
   giftValue: z.number().int().min(0).max(1_000_000).default(0).describe(`whole yuan; above ${CARE_GIFT_LIMIT} is refused`),

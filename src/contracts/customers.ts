@@ -129,6 +129,7 @@ export const customerSummary = customer.extend({
   confidentiality: confidentialityLevel,
   restricted: z.boolean().describe('protected values are masked in this row'),
   archived: z.boolean(),
+  mergedIntoId: id.nullable().optional().describe('merged into this file 已合并到 (a merged-away file is a pointer)'),
 });
 
 export const customerFile = customerSummary.extend({
@@ -175,6 +176,7 @@ export const readingEntry = z.object({
   level: confidentialityLevel,
   sections: z.array(protectedSection),
   reason: z.string(),
+  accessRequestId: id.nullable().describe('opened under this access request 申请查阅 (else null)'),
 });
 export const readingLogQuery = z.strictObject({
   customerId: id.optional(),

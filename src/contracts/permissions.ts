@@ -25,7 +25,9 @@ export const permissionCatalog = {
   'customer:read_secret': { module: 'customers', global: false, zh: '查阅秘密级档案', en: 'Read 秘密 (secret) files' },
   'customer:read_confidential': { module: 'customers', global: false, zh: '查阅机密级档案', en: 'Read 机密 (confidential) files' },
   'customer:read_top_secret': { module: 'customers', global: false, zh: '查阅绝密级档案', en: 'Read 绝密 (top secret) files' },
-  'customer:approve_destruction': { module: 'customers', global: false, zh: '审批档案销毁', en: 'Approve file destruction' },
+  'customer:approve_destruction': { module: 'customers', global: false, zh: '审批档案销毁（客服部经理）', en: 'Approve file destruction (service manager)' },
+  'customer:destruction_review': { module: 'customers', global: false, zh: '申请与初审档案销毁（客户信息主管）', en: 'Request and first-approve file destruction (records officer)' },
+  'customer:destruction_final': { module: 'customers', global: false, zh: '终审档案销毁（总经理）', en: 'Give the final approval of file destruction (general manager)' },
   'sla:manage': { module: 'sla', global: false, zh: '管理服务时限与日历', en: 'Manage time limits and calendars' },
   'knowledge:manage': { module: 'knowledge', global: false, zh: '维护知识库', en: 'Maintain knowledge base' },
   'workforce:manage': { module: 'workforce', global: false, zh: '排班与考勤', en: 'Rosters and attendance' },
@@ -62,7 +64,7 @@ const managerBase: Permission[] = [
 export const builtInRoles: readonly BuiltInRole[] = (
   [
   { key: 'admin', zh: '系统管理员', en: 'Administrator', permissions: allPermissions },
-  { key: 'director', zh: '总监/总经理', en: 'Director', permissions: [...managerBase, 'customer:read_top_secret', 'org:manage'] },
+  { key: 'director', zh: '总监/总经理', en: 'Director', permissions: [...managerBase, 'customer:read_top_secret', 'customer:destruction_final', 'org:manage'] },
   { key: 'manager', zh: '客服部经理', en: 'Manager', permissions: managerBase },
   { key: 'supervisor', zh: '主管', en: 'Supervisor', permissions: supervisorBase },
   { key: 'shift_lead', zh: '领班/值班经理', en: 'Shift lead', permissions: leadBase },
@@ -72,7 +74,8 @@ export const builtInRoles: readonly BuiltInRole[] = (
     key: 'records_officer',
     zh: '客户信息管理员',
     en: 'Records officer',
-    permissions: ['org:read', 'customer:read', 'customer:manage', 'customer:read_secret', 'customer:approve_destruction'],
+    // Marks files for destruction and gives its first approval; the later steps are the manager's and the director's.
+    permissions: ['org:read', 'customer:read', 'customer:manage', 'customer:read_secret', 'customer:destruction_review'],
   },
   ] as BuiltInRole[]
 ).map((r) => ({ ...r, permissions: [...new Set(r.permissions)] }));

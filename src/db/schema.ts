@@ -160,6 +160,16 @@ export interface CustomerTable {
   declassify_on: string | null;
   protected_sections: string;
   archived_at: string | null;
+  /** Re-verification 定期核定 (0019): the next date (YYYY-MM-DD) and the file's period in months (default 3). */
+  next_verification_on?: string | null;
+  verification_months?: number;
+  /** Destroyed 销毁 (0016): the row is a tombstone, every personal column emptied. */
+  destroyed_at?: string | null;
+  /** Merge 合并 (0020): a merged-away file points at its survivor. */
+  merged_into_id?: string | null;
+  merged_at?: string | null;
+  /** The normalised name duplicate detection groups by (contracts/customer-merge.ts nameKey); kept by customerRepository. */
+  name_key?: string | null;
 }
 
 export interface CustomerIdentifierTable {
@@ -184,6 +194,8 @@ export interface CustomerReadingTable {
   level: string;
   sections: string;
   reason: string;
+  /** The access request 申请查阅 the file was opened under (0019), else null. */
+  access_request_id?: string | null;
 }
 
 export interface TicketCategoryTable {
@@ -363,8 +375,22 @@ export interface Database {
   customers: CustomerTable;
   customer_identifiers: CustomerIdentifierTable;
   customer_readings: CustomerReadingTable;
+  customer_duplicate_dismissals: CustomerDuplicateDismissalTable;
+  customer_merges: CustomerMergeTable;
+  customer_imports: CustomerImportTable;
+  customer_import_errors: CustomerImportErrorTable;
+  customer_destructions: CustomerDestructionTable;
+  customer_destruction_steps: CustomerDestructionStepTable;
+  customer_access_requests: CustomerAccessRequestTable;
+  customer_verifications: CustomerVerificationTable;
   care_rules: CareRuleTable;
   care_tasks: CareTaskTable;
+  customer_messages: CustomerMessageTable;
+  care_gifts: CareGiftTable;
+  customer_events: CustomerEventTable;
+  customer_event_invitees: CustomerEventInviteeTable;
+  customer_contacts: CustomerContactTable;
+  customer_notes: CustomerNoteTable;
   ticket_categories: TicketCategoryTable;
   ticket_counters: TicketCounterTable;
   tickets: TicketTable;
@@ -391,6 +417,9 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   ticket_links: TicketLinkTable;
   rating_links: RatingLinkTable;
+  surveys: SurveyTable;
+  survey_invitations: SurveyInvitationTable;
+  survey_answers: SurveyAnswerTable;
 }
 
 
@@ -674,4 +703,290 @@ export interface CareTaskTable {
   done_by: string | null;
   created_at: string;
   version: number;
+}
+
+/** A message to a customer 客户消息 (outbox; 0022_outreach.ts). */
+export interface CustomerMessageTable {
+  id: string;
+  customer_id: string;
+  org_unit_id: string;
+  channel: string;
+  recipient: string | null;
+  subject: string | null;
+  body: string;
+  /** queued → sent / failed / recorded */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  provider: string | null;
+  provider_ref: string | null;
+  source_kind: string;
+  source_id: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  erased_at: string | null;
+}
+
+/** A gift given with a care task 关怀礼品 (0022_outreach.ts). */
+export interface CareGiftTable {
+  id: string;
+  task_id: string;
+  customer_id: string;
+  org_unit_id: string;
+  value: number;
+  description: string | null;
+  given_by: string | null;
+  given_at: string;
+}
+
+/** An event 活动 (沙龙、座谈会…) customers are invited to (0022_outreach.ts). */
+export interface CustomerEventTable {
+  id: string;
+  org_unit_id: string;
+  title: string;
+  kind: string;
+  starts_at: string;
+  ends_at: string;
+  place: string;
+  capacity: number;
+  description: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** An invited customer and the reply (0022_outreach.ts). */
+export interface CustomerEventInviteeTable {
+  id: string;
+  event_id: string;
+  customer_id: string;
+  reply: string;
+  note: string | null;
+  message_id: string | null;
+  invited_by: string | null;
+  invited_at: string;
+  replied_by: string | null;
+  replied_at: string | null;
+  version: number;
+}
+
+/** An access request 申请查阅 to a customer file (0019_customer_access_verification.ts). */
+export interface CustomerAccessRequestTable {
+  id: string;
+  customer_id: string;
+  customer_unit_id: string;
+  requester_id: string;
+  requester_name: string;
+  requester_unit_id: string;
+  /** JSON list of protected sections. */
+  sections: string;
+  reason: string;
+  days: number;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  manager_id: string | null;
+  manager_name: string | null;
+  manager_at: string | null;
+  service_id: string | null;
+  service_name: string | null;
+  service_at: string | null;
+  rejected_by: string | null;
+  rejected_by_name: string | null;
+  rejected_at: string | null;
+  decision_note: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** A re-verification 定期核定 of a customer file (0019_customer_access_verification.ts). */
+export interface CustomerVerificationTable {
+  id: string;
+  customer_id: string;
+  org_unit_id: string;
+  user_id: string | null;
+  user_name: string;
+  at: string;
+  result: 'confirmed' | 'corrected';
+  note: string | null;
+  due_on: string | null;
+  next_on: string;
+}
+
+/** A satisfaction survey 满意度调查 (0021_surveys.ts). */
+export interface SurveyTable {
+  id: string;
+  org_unit_id: string;
+  title: string;
+  intro: string;
+  /** JSON: SurveyQuestion[] (contracts/surveys.ts). */
+  questions: string;
+  status: 'draft' | 'open' | 'closed';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  closed_at: string | null;
+  version: number;
+}
+
+/** One invitation per survey × customer (0021_surveys.ts); the link token is kept as its SHA-256 only. */
+export interface SurveyInvitationTable {
+  id: string;
+  survey_id: string;
+  customer_id: string;
+  org_unit_id: string;
+  tier: string;
+  category: string;
+  channel: 'sms' | 'email' | 'none';
+  contact: string | null;
+  token_hash: string | null;
+  expires_at: string;
+  status: 'pending' | 'answered';
+  answered_at: string | null;
+  answered_via: 'link' | 'staff' | null;
+  answered_by: string | null;
+  created_by: string | null;
+  created_at: string;
+  version: number;
+}
+
+/** One answer per question of an answered invitation (0021_surveys.ts). */
+export interface SurveyAnswerTable {
+  invitation_id: string;
+  question_no: number;
+  number_value: number | null;
+  text_value: string | null;
+}
+
+/** An organisation's contact 联系人 or key person 关键人 (0023). */
+export interface CustomerContactTable {
+  id: string;
+  customer_id: string;
+  name: string;
+  title: string | null;
+  /** JSON list of normalised phone numbers. */
+  phones: string;
+  email: string | null;
+  role: string;
+  key_person: number;
+  notes: string | null;
+  person_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** A dated follow-up note 跟进记录 on a customer (0023). */
+export interface CustomerNoteTable {
+  id: string;
+  customer_id: string;
+  at: string;
+  body: string;
+  author_id: string | null;
+  author_name: string;
+  created_at: string;
+}
+
+/** A destruction request 销毁申请 of a customer file (0016_customer_destruction.ts). */
+export interface CustomerDestructionTable {
+  id: string;
+  customer_id: string;
+  org_unit_id: string;
+  reason: string;
+  status: 'pending' | 'rejected' | 'destroyed';
+  /** 1 records officer, 2 service manager, 3 general manager; null once ended. */
+  current_step: number | null;
+  requested_by: string | null;
+  requested_by_name: string;
+  requested_at: string;
+  ended_at: string | null;
+  version: number;
+}
+
+/** One approval step's decision (0016). */
+export interface CustomerDestructionStepTable {
+  id: string;
+  destruction_id: string;
+  step: number;
+  decision: 'approve' | 'reject';
+  comment: string;
+  user_id: string | null;
+  user_name: string;
+  at: string;
+}
+
+/** An import run 客户档案导入 (0017_customer_import.ts): the uploaded file's header, mapping, key and the last pass's outcome. */
+export interface CustomerImportTable {
+  id: string;
+  org_unit_id: string;
+  user_id: string | null;
+  user_name: string;
+  file_name: string;
+  /** The temp file's name under `<data dir>/imports/`; null once removed. */
+  file_key: string | null;
+  format: 'csv' | 'xlsx';
+  encoding: string;
+  /** JSON lists: the header row, the suggested and the chosen mapping (field or null per column). */
+  headers: string;
+  suggested: string;
+  mapping: string;
+  import_key: string;
+  mode: string | null;
+  status: string;
+  progress: number;
+  rows_read: number;
+  rows_empty: number;
+  rows_ok: number;
+  rows_bad: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors_total: number;
+  /** A file-level failure: JSON { zh, en }. */
+  failure: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** A row error of an import run's last pass (never the cell's value). */
+export interface CustomerImportErrorTable {
+  import_id: string;
+  seq: number;
+  line: number;
+  column_name: string | null;
+  field: string | null;
+  code: string;
+  message_zh: string;
+  message_en: string;
+}
+
+/** A pair judged "not duplicates" 不是重复 (0020_customer_merge.ts); customer_a < customer_b. */
+export interface CustomerDuplicateDismissalTable {
+  id: string;
+  org_unit_id: string;
+  customer_a: string;
+  customer_b: string;
+  dismissed_by: string | null;
+  dismissed_at: string;
+}
+
+/** One merge of a customer file into another (0020_customer_merge.ts). */
+export interface CustomerMergeTable {
+  id: string;
+  org_unit_id: string;
+  survivor_id: string;
+  merged_id: string;
+  merged_by: string | null;
+  merged_by_name: string;
+  merged_at: string;
+  /** JSON {field: 'survivor' | 'merged'} for the fields whose values differed. */
+  fields: string;
+  /** JSON list of the relinkers that ran. */
+  relinked: string;
 }

@@ -5,6 +5,7 @@ import { AuditSealer } from './modules/audit/audit.sealer.ts';
 import { registerDiagnosticJob } from './modules/jobs/diagnostic.job.ts';
 import { JobRunner } from './modules/jobs/job.runner.ts';
 import { resumeWaitingEmail } from './modules/notifications/delivery.service.ts';
+import { resumeWaitingCustomerEmail } from './modules/outreach/outreach.service.ts';
 import { closeMailTransports } from './modules/notifications/mail.ts';
 import { loginAttemptRepository, sessionRepository } from './modules/auth/session.repository.ts';
 import { ShiftedClock, systemClock, iso, type Clock } from './platform/clock.ts';
@@ -65,6 +66,9 @@ export async function startServer(config: Config, opts: { clock?: Clock; log?: L
   void resumeWaitingEmail(handle.db, clock)
     .then((n) => n && log.info({ emails: n }, 'queued notification e-mails resumed'))
     .catch((err) => log.error({ err }, 'resuming queued e-mails failed'));
+  void resumeWaitingCustomerEmail(handle.db, clock)
+    .then((n) => n && log.info({ emails: n }, 'queued customer e-mails resumed'))
+    .catch((err) => log.error({ err }, 'resuming queued customer e-mails failed'));
   // Escalation stages that fell due while the server was down fire now; then every few seconds.
   const sla = new SlaSweeper({ db: handle.db, dialect: handle.dialect, clock, log, afterSweep: sealer.poke });
   sla.start(config.slaSweepSeconds * 1000);

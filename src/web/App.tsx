@@ -20,7 +20,16 @@ import { CallbacksPage } from './modules/tickets/CallbacksPage.tsx';
 import { CustomersPage } from './modules/customers/CustomersPage.tsx';
 import { CustomerDetailPage } from './modules/customers/CustomerDetailPage.tsx';
 import { ReadingLogPage } from './modules/customers/ReadingLogPage.tsx';
+import { CustomerImportPage } from './modules/customer-import/CustomerImportPage.tsx';
+import { DuplicatesPage } from './modules/customer-merge/DuplicatesPage.tsx';
 import { CarePage } from './modules/care/CarePage.tsx';
+import { CustomerAccessPage } from './modules/customer-access/CustomerAccessPage.tsx';
+import { VerificationPage } from './modules/verification/VerificationPage.tsx';
+import { DestructionDetailPage } from './modules/destruction/DestructionDetailPage.tsx';
+import { DestructionsPage } from './modules/destruction/DestructionsPage.tsx';
+import { SurveyAnswerPage } from './modules/surveys/SurveyAnswerPage.tsx';
+import { SurveyDetailPage } from './modules/surveys/SurveyDetailPage.tsx';
+import { SurveysPage } from './modules/surveys/SurveysPage.tsx';
 import { CapaDetailPage } from './modules/tickets/CapaDetailPage.tsx';
 import { CapasPage } from './modules/tickets/CapasPage.tsx';
 import { CompensationsPage } from './modules/tickets/CompensationsPage.tsx';
@@ -57,6 +66,7 @@ export function KefuApp() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/change-password" element={<ForcedPasswordPage />} />
               <Route path="/rate/:token" element={<RatePage />} />
+              <Route path="/survey/:token" element={<SurveyAnswerPage />} />
               <Route
                 element={
                   <RequireAuth>
@@ -70,9 +80,17 @@ export function KefuApp() {
                 <Route path="tickets/:id" element={<RequirePermission permission="ticket:read"><TicketDetailPage /></RequirePermission>} />
                 <Route path="callbacks" element={<RequirePermission permission="callback:perform"><CallbacksPage /></RequirePermission>} />
                 <Route path="customers" element={<RequirePermission permission="customer:read"><CustomersPage /></RequirePermission>} />
+                <Route path="customers/duplicates" element={<RequirePermission permission="customer:manage"><DuplicatesPage /></RequirePermission>} />
+                <Route path="customers/import" element={<RequirePermission permission="customer:manage"><CustomerImportPage /></RequirePermission>} />
                 <Route path="customers/:id" element={<RequirePermission permission="customer:read"><CustomerDetailPage /></RequirePermission>} />
                 <Route path="customer-reading-log" element={<RequirePermission permission="customer:manage"><ReadingLogPage /></RequirePermission>} />
                 <Route path="care" element={<RequirePermission permission="customer:manage"><CarePage /></RequirePermission>} />
+                <Route path="customer-access" element={<RequirePermission permission="customer:read"><CustomerAccessPage /></RequirePermission>} />
+                <Route path="customer-verification" element={<RequirePermission permission="customer:manage"><VerificationPage /></RequirePermission>} />
+                <Route path="customer-destruction" element={<RequirePermission permission="customer:manage"><DestructionsPage /></RequirePermission>} />
+                <Route path="customer-destruction/:id" element={<RequirePermission permission="customer:manage"><DestructionDetailPage /></RequirePermission>} />
+                <Route path="surveys" element={<RequirePermission permission="customer:manage"><SurveysPage /></RequirePermission>} />
+                <Route path="surveys/:id" element={<RequirePermission permission="customer:read"><SurveyDetailPage /></RequirePermission>} />
                 <Route path="transfers" element={<RequirePermission permission="ticket:update"><TransfersPage /></RequirePermission>} />
                 <Route path="compensations" element={<RequirePermission permission="ticket:approve_compensation"><CompensationsPage /></RequirePermission>} />
                 <Route path="capas" element={<RequirePermission permission="ticket:read"><CapasPage /></RequirePermission>} />

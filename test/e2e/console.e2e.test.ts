@@ -45,7 +45,7 @@ describe('the Kefu console', () => {
     await changePassword(page, h.adminPassword, ADMIN_PASSWORD);
     await page.getByTestId('home-page').waitFor();
     expect(await page.getByTestId('current-user').innerText()).toBe('系统管理员');
-    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '借阅记录', '客户关怀', '部门转派', '补偿审批', '纠正预防措施', '分流规则', '服务时限', '工作日历', '时限报表', '工单设置', '组织架构', '员工', '角色', '审计日志', '后台任务']);
+    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '借阅记录', '申请查阅', '客户关怀', '定期核定', '档案销毁', '部门转派', '补偿审批', '纠正预防措施', '分流规则', '服务时限', '工作日历', '时限报表', '满意度调查', '工单设置', '组织架构', '员工', '角色', '审计日志', '后台任务']);
   });
 
   it('builds a branch with a service department and creates an agent there, showing the password once', async () => {
@@ -106,7 +106,7 @@ describe('the Kefu console', () => {
       await changePassword(page, agentOneTimePassword, AGENT_PASSWORD);
       await page.getByTestId('home-page').waitFor();
       expect(await page.getByTestId('page-title').innerText()).toBe('您好，刘洋');
-      expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '部门转派', '组织架构']);
+      expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '申请查阅', '部门转派', '组织架构']);
 
       // The agent's org:read covers the department where the role was granted, nothing above it.
       await page.getByTestId('nav-org').click();
@@ -222,7 +222,7 @@ describe('the Kefu console', () => {
     await page.reload();
     await page.getByTestId('user-row-liu.yang').waitFor();
     expect(await page.getByTestId('page-title').innerText()).toBe('Users');
-    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['Home', 'Work orders', 'New work order', 'Callbacks', 'Customer files', 'Reading log', 'Customer care', 'Department hand-offs', 'Compensation approvals', 'Corrective actions', 'Routing rules', 'Time limits', 'Working calendars', 'SLA report', 'Work-order settings', 'Organisation', 'Users', 'Roles', 'Audit trail', 'Background jobs']);
+    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['Home', 'Work orders', 'New work order', 'Callbacks', 'Customer files', 'Reading log', 'Access requests', 'Customer care', 'Re-verification', 'File destruction', 'Department hand-offs', 'Compensation approvals', 'Corrective actions', 'Routing rules', 'Time limits', 'Working calendars', 'SLA report', 'Satisfaction surveys', 'Work-order settings', 'Organisation', 'Users', 'Roles', 'Audit trail', 'Background jobs']);
 
     await page.getByTestId('user-menu').click();
     await page.getByTestId('menu-logout').click();

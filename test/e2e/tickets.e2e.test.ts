@@ -68,7 +68,7 @@ describe('work orders in the console', () => {
   it('registers a phone complaint with the keyboard only, and shows the new order', async () => {
     const { page } = agent;
     await enterFirstTime(page, AGENT);
-    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '部门转派', '组织架构']);
+    expect(await texts(page.locator('[data-testid^="nav-"]'))).toEqual(['工作台', '工单', '登记工单', '回访', '客户档案', '申请查阅', '部门转派', '组织架构']);
 
     await page.getByTestId('nav-intake').click();
     await page.getByTestId('intake-page').waitFor();

@@ -11,15 +11,30 @@ export async function shows(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor();
 }
 
-/** Opens an antd Select or TreeSelect (by its data-testid) and clicks the option with this label. */
+/**
+ * Opens an antd Select or TreeSelect (by its data-testid) and clicks the option with this label.
+ * On a loaded machine a click can land while the list is still opening or closing (an overlay
+ * animating in, the list re-rendering): when the choice does not show, the person tries again.
+ */
 export async function pick(page: Page, testId: string, label: string): Promise<void> {
   const select = page.getByTestId(testId);
-  await select.click();
-  // A searchable list is typed into, as a person would (long lists are virtual: far options are not rendered).
-  if (await select.evaluate((el) => el.classList.contains('ant-select-show-search'))) await page.keyboard.type(label);
   const popup = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await popup.getByTitle(label, { exact: true }).first().click();
-  await shows(select, label);
+  const searchable = await select.evaluate((el) => el.classList.contains('ant-select-show-search'));
+  for (let attempt = 1; ; attempt++) {
+    // Opened (again only when it closed: Escape would close a surrounding dialog too).
+    if (attempt === 1 || !(await popup.isVisible())) {
+      await select.click();
+      // A searchable list is typed into, as a person would (long lists are virtual: far options are not rendered).
+      if (searchable) await page.keyboard.type(label);
+    }
+    await popup.getByTitle(label, { exact: true }).first().click();
+    try {
+      await select.filter({ hasText: label }).first().waitFor({ timeout: attempt < 3 ? 5_000 : undefined });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {

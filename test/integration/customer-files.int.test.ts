@@ -252,7 +252,9 @@ describe('customer files: confidentiality matrix, reading log, encryption', () =
     expect(linked.customerId).toBe(b.id);
     expect((await clients.manager.delete(`/api/customers/${b.id}?version=${b.version}`)).json().code).toBe('CUSTOMER_IN_USE');
     const d = (await clients.manager.post('/api/customers', { name: '员工家属', category: 'D' })).json();
-    expect((await clients.records_officer.delete(`/api/customers/${d.id}?version=${d.version}`)).statusCode).toBe(204);
+    // Deleting (not destroying) a file without work orders needs customer:approve_destruction: the manager, not the records officer.
+    expect((await clients.records_officer.delete(`/api/customers/${d.id}?version=${d.version}`)).statusCode).toBe(403);
+    expect((await clients.manager.delete(`/api/customers/${d.id}?version=${d.version}`)).statusCode).toBe(204);
     expect((await clients.manager.get(`/api/customers/${d.id}`)).statusCode).toBe(404);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, seedWorld, type Client, type TestApp, type World } from '../utils/app.ts';
+import { ADMIN_PASSWORD, addStaff, createTestApp, seedWorld, type Client, type TestApp, type World } from '../utils/app.ts';
 
 /**
  * Zammad CVE-2020-10100, FreeScout CVE-2026-40570/41183: one branch reading another's records by id.
@@ -14,6 +14,7 @@ describe('branch scope across every route', () => {
   let bTicket: { id: string; version: number; number: string };
   let bCallback: { id: string; ticketId: string };
   let bCustomer: { id: string; version: number };
+  let bDestruction: { id: string };
   let bNotification: { id: string };
   let bTransfer: { id: string };
   let bRule: { id: string; version: number };
@@ -27,6 +28,15 @@ describe('branch scope across every route', () => {
   let bPolicy: { id: string; version: number };
   let bCareRule: { id: string; version: number };
   let bCareTask: { id: string; version: number };
+  let bAccessRequest: { id: string; version: number };
+  let bSurvey: { id: string; version: number };
+  let bInvitation: { id: string };
+  let bOrg: { id: string; version: number };
+  let bContact: { id: string; version: number };
+  let bEvent: { id: string; version: number };
+  let bInvitee: { id: string; version: number };
+  let bMessage: { id: string };
+  let bImport: { id: string };
   const octet = { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('来电记录.txt') };
   const calendarB = { timeZone: 'Asia/Shanghai', week: [[], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-18:00'], ['09:00-12:00']], extraHolidays: ['2026-12-24'] };
   const icsB = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261226\r\nX-KEFU-KIND:HOLIDAY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -67,6 +77,28 @@ describe('branch scope across every route', () => {
     bCareRule = (await managerB.post('/api/care-rules', { orgUnitId: w.units.branchB.id, ...careB })).json();
     await managerB.post(`/api/care-rules/${bCareRule.id}/generate?year=2026`);
     bCareTask = (await managerB.get('/api/care-tasks')).json()[0];
+    const surveyB = { title: 'B满意度调查', questions: [{ kind: 'scale', text: '总体满意度' }] };
+    bSurvey = (await managerB.post('/api/surveys', { orgUnitId: w.units.branchB.id, ...surveyB })).json();
+    await managerB.post(`/api/surveys/${bSurvey.id}/send`, { channel: 'none' });
+    bSurvey = (await managerB.get(`/api/surveys/${bSurvey.id}`)).json();
+    bInvitation = (await managerB.get(`/api/surveys/${bSurvey.id}/invitations`)).json()[0];
+    bOrg = (await managerB.post('/api/customers', { orgUnitId: w.units.branchB.id, kind: 'organisation', name: '郑州国贸公司' })).json();
+    bContact = (await managerB.post(`/api/customers/${bOrg.id}/contacts`, { name: '钱总', phones: ['13711112222'], role: 'decision_maker', keyPerson: true })).json();
+    // An event of B with an invitation sent through the outbox (outreach).
+    bEvent = (await managerB.post('/api/customer-events', { orgUnitId: w.units.branchB.id, title: 'B沙龙', kind: 'salon', startsAt: '2026-10-10T06:30:00Z', endsAt: '2026-10-10T09:00:00Z', place: '郑州', capacity: 10 })).json();
+    await managerB.post(`/api/customer-events/${bEvent.id}/invitees`, { customerIds: [bCustomer.id], channel: 'sms' });
+    bInvitee = (await managerB.get(`/api/customer-events/${bEvent.id}`)).json().invitees[0];
+    bMessage = (await managerB.get('/api/customer-messages')).json().items[0];
+    // An import run of B (uploaded, waiting for its pass).
+    bImport = (await managerB.request('POST', '/api/customer-imports', '姓名,手机\n郑一,13500000001\n', { 'content-type': 'application/octet-stream', 'x-file-name': 'b.csv' })).json();
+    // An access request 申请查阅 of branch B (made last: surveys go to every customer): agent B asks for a secret file of B.
+    const bSecret = (await managerB.post('/api/customers', { orgUnitId: w.units.branchB.id, name: '郑总', confidentiality: 'secret' })).json();
+    bAccessRequest = (await agentB.post('/api/customer-access-requests', { customerId: bSecret.id, sections: ['contact'], reason: '核对联系人', days: 3 })).json();
+    // A destruction request 销毁申请 of a category B file of branch B, marked by B's records officer.
+    await addStaff(t, { username: 'rec.b', displayName: '孙主管', orgUnitId: w.units.deptB.id, roleKey: 'records_officer', grantUnitId: w.units.branchB.id });
+    const recB = await t.login('rec.b');
+    const bFile = (await recB.post('/api/customers', { name: '卫先生', category: 'B', orgUnitId: w.units.branchB.id })).json();
+    bDestruction = (await recB.post('/api/customer-destructions', { customerId: bFile.id, reason: '超过保管期限' })).json();
     await t.kefu.sealer.flush();
     bAuditCount = (await managerB.get('/api/audit?limit=200')).json().items.length;
   });
@@ -95,16 +127,63 @@ describe('branch scope across every route', () => {
     ['POST', `/api/callbacks/${bCallback.id}/attempt`, { reached: false, note: '无人接听' }],
     ['POST', `/api/callbacks/${bCallback.id}/complete`, { reached: true, solved: true, satisfaction: 5, comment: '' }],
     ['GET', `/api/customers/${bCustomer.id}`],
+    ['GET', `/api/customers/${bCustomer.id}/merge-preview?otherId=${bCustomer.id}`],
+    ['POST', `/api/customers/${bCustomer.id}/merge`, { version: bCustomer.version, mergeId: bCustomer.id, mergeVersion: bCustomer.version }],
+    ['GET', `/api/customers/${bCustomer.id}/merges`],
+    ['POST', '/api/customer-duplicates/dismiss', { customerIds: [bCustomer.id, bCustomer.id] }],
     ['POST', '/api/care-rules', { orgUnitId: w.units.branchB.id, name: '冒名关怀', occasion: 'birthday', channel: 'sms', template: '生日快乐' }],
     ['PUT', `/api/care-rules/${bCareRule.id}`, { version: bCareRule.version, name: '被改了', occasion: 'birthday', channel: 'sms', template: '生日快乐' }],
     ['DELETE', `/api/care-rules/${bCareRule.id}`],
     ['POST', `/api/care-rules/${bCareRule.id}/generate?year=2027`],
     ['POST', `/api/care-tasks/${bCareTask.id}/done`, { version: bCareTask.version }],
+    ['POST', `/api/care-tasks/${bCareTask.id}/send`, { version: bCareTask.version }],
+    ['POST', '/api/care-tasks/bulk-send', { items: [{ id: bCareTask.id, version: bCareTask.version }] }],
+    ['POST', `/api/customer-messages/${bMessage.id}/retry`],
+    ['POST', '/api/customer-events', { orgUnitId: w.units.branchB.id, title: '冒名活动', kind: 'other', startsAt: '2026-10-10T06:30:00Z', endsAt: '2026-10-10T09:00:00Z', place: '郑州', capacity: 10 }],
+    ['GET', `/api/customer-events/${bEvent.id}`],
+    ['PUT', `/api/customer-events/${bEvent.id}`, { version: bEvent.version, title: '被改了', kind: 'other', startsAt: '2026-10-10T06:30:00Z', endsAt: '2026-10-10T09:00:00Z', place: '郑州', capacity: 10 }],
+    ['DELETE', `/api/customer-events/${bEvent.id}`],
+    ['POST', `/api/customer-events/${bEvent.id}/invitees`, { customerIds: [bCustomer.id], channel: 'none' }],
+    ['POST', `/api/customer-events/${bEvent.id}/invitees/${bInvitee.id}/reply`, { version: bInvitee.version, reply: 'accepted' }],
+    ['GET', `/api/customer-access-requests/${bAccessRequest.id}`],
+    ['POST', `/api/customer-access-requests/${bAccessRequest.id}/approve`, { version: bAccessRequest.version }],
+    ['POST', `/api/customer-access-requests/${bAccessRequest.id}/reject`, { version: bAccessRequest.version, note: '越权驳回' }],
+    ['POST', `/api/customer-access-requests/${bAccessRequest.id}/withdraw`, { version: bAccessRequest.version }],
+    ['POST', `/api/customers/${bCustomer.id}/verification/confirm`, { note: '越权核定' }],
+    ['POST', `/api/customers/${bCustomer.id}/verification/correct`, { changes: { version: bCustomer.version, name: '被改了' } }],
+    ['GET', `/api/customers/${bCustomer.id}/verifications`],
+    ['POST', '/api/surveys', { orgUnitId: w.units.branchB.id, title: '冒名调查', questions: [{ kind: 'text', text: '冒名' }] }],
+    ['GET', `/api/surveys/${bSurvey.id}`],
+    ['PUT', `/api/surveys/${bSurvey.id}`, { version: bSurvey.version, title: '被改了', questions: [{ kind: 'text', text: '冒名' }] }],
+    ['DELETE', `/api/surveys/${bSurvey.id}`],
+    ['POST', `/api/surveys/${bSurvey.id}/status`, { version: bSurvey.version, to: 'closed' }],
+    ['POST', `/api/surveys/${bSurvey.id}/send`, { channel: 'none' }],
+    ['GET', `/api/surveys/${bSurvey.id}/invitations`],
+    ['GET', `/api/surveys/${bSurvey.id}/results`],
+    ['GET', `/api/customers/${bCustomer.id}/survey-invitations`],
+    ['POST', `/api/survey-invitations/${bInvitation.id}/link`],
+    ['GET', `/api/survey-invitations/${bInvitation.id}/answers`],
+    ['POST', `/api/survey-invitations/${bInvitation.id}/answers`, { answers: [1] }],
     ['POST', '/api/customers', { name: '冒名', orgUnitId: w.units.branchB.id }],
     ['PATCH', `/api/customers/${bCustomer.id}`, { version: bCustomer.version, name: '被改了' }],
     ['POST', `/api/customers/${bCustomer.id}/archive`, { version: bCustomer.version }],
     ['DELETE', `/api/customers/${bCustomer.id}?version=${bCustomer.version}`],
+    ['POST', `/api/customer-imports?unitId=${w.units.branchB.id}`, '姓名,手机\n冒名,13500000002\n', { 'content-type': 'application/octet-stream', 'x-file-name': 'x.csv' }],
+    ['GET', `/api/customer-imports/${bImport.id}`],
+    ['POST', `/api/customer-imports/${bImport.id}/run`, { mode: 'good_rows', key: 'phone' }],
+    ['GET', `/api/customer-imports/${bImport.id}/errors`],
+    ['GET', `/api/customer-imports/${bImport.id}/errors/csv`],
     ['POST', `/api/customers/${bCustomer.id}/open`, { reason: '越权借阅' }],
+    ['POST', '/api/customer-destructions', { customerId: bCustomer.id, reason: '越权销毁' }],
+    ['GET', `/api/customer-destructions/${bDestruction.id}`],
+    ['POST', `/api/customer-destructions/${bDestruction.id}/decisions`, { step: 2, decision: 'approve' }],
+    ['GET', `/api/customers/${bOrg.id}/contacts`],
+    ['POST', `/api/customers/${bOrg.id}/contacts`, { name: '冒名联系人' }],
+    ['PATCH', `/api/customers/${bOrg.id}/contacts/${bContact.id}`, { version: bContact.version, name: '被改了' }],
+    ['DELETE', `/api/customers/${bOrg.id}/contacts/${bContact.id}?version=${bContact.version}`],
+    ['GET', `/api/customers/${bOrg.id}/notes`],
+    ['POST', `/api/customers/${bOrg.id}/notes`, { body: '越权跟进' }],
+    ['GET', `/api/customers/${bCustomer.id}/timeline`],
     ['POST', `/api/notifications/${bNotification.id}/read`],
     ['GET', `/api/tickets/${bTicket.id}/routing`],
     ['POST', `/api/tickets/${bTicket.id}/transfers`, { departmentIds: [w.units.deptB.id], reason: '越权转派', timeLimitMinutes: 60, version: bTicket.version }],
@@ -168,11 +247,11 @@ describe('branch scope across every route', () => {
     ['DELETE', `/api/sla-policies/${bPolicy.id}`],
   ];
   /** Lists: scoped by the SQL filter, checked below ("lists only the own branch"). */
-  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules', 'GET /api/compensations', 'GET /api/capas', 'GET /api/sla-policies']);
+  const lists = new Set(['GET /api/users', 'GET /api/org-units', 'GET /api/tickets', 'GET /api/tickets/counts', 'GET /api/ticket-categories', 'GET /api/callbacks', 'GET /api/customers', 'GET /api/customers/lookup', 'GET /api/customers/export', 'GET /api/customer-destructions', 'GET /api/customer-imports', 'GET /api/notifications', 'GET /api/transfers', 'GET /api/routing-rules', 'GET /api/compensations', 'GET /api/capas', 'GET /api/sla-policies', 'GET /api/surveys']);
 
   it('covers every route that takes an id or a unit (a new route must be added here)', () => {
     const covered = new Set(attacks().map(([m, u]) => `${m} ${u.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`));
-    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|notifications|transfers|routing-rules|compensations|capas|attachments|sla-policies/.test(r.url)).map((r) => `${r.method} ${r.url.replace(/:\w+/g, ':id')}`); // every route parameter is an id
+    const scoped = t.routes.filter((r) => /users|org-units|tickets|ticket-categories|callbacks|customers|customer-destructions|customer-imports|notifications|transfers|routing-rules|compensations|capas|attachments|sla-policies|\/api\/surveys|survey-invitations/.test(r.url)).map((r) => `${r.method} ${r.url.replace(/:\w+/g, ':id')}`); // every route parameter is an id
     for (const r of scoped.filter((r) => !lists.has(r))) expect(covered, r).toContain(r);
   });
 
@@ -200,6 +279,9 @@ describe('branch scope across every route', () => {
       expect((await managerB.get('/api/compensations')).json()).toMatchObject([{ id: bCompensation.id, status: 'pending_approval', decidedBy: null }]);
       expect((await managerB.get(`/api/capas/${bCapa.id}`)).json()).toMatchObject({ version: bCapa.version, status: 'open', title: '保险箱密码重置流程', tickets: [{}] });
       expect((await managerB.get(`/api/attachments/${bAttachment.id}/content`)).body).toBe('客人来电要求回电');
+      expect((await managerB.get(`/api/customer-destructions/${bDestruction.id}`)).json()).toMatchObject({ status: 'pending', currentStep: 1, steps: [] });
+      expect((await managerB.get(`/api/surveys/${bSurvey.id}`)).json()).toMatchObject({ version: bSurvey.version, status: 'open', title: 'B满意度调查', invited: 1, answered: 0 });
+      expect((await managerB.get(`/api/customer-imports/${bImport.id}`)).json()).toMatchObject({ status: 'uploaded', mode: null });
     });
   }
 

@@ -14,6 +14,14 @@ import * as m0012 from './0012_sla.ts';
 import * as m0013 from './0013_notification_delivery.ts';
 import * as m0014 from './0014_customer_files.ts';
 import * as m0015 from './0015_customer_care.ts';
+import * as m0016 from './0016_customer_destruction.ts';
+import * as m0017 from './0017_customer_import.ts';
+import * as m0018 from './0018_customer_phone_lookup.ts';
+import * as m0019 from './0019_customer_access_verification.ts';
+import * as m0020 from './0020_customer_merge.ts';
+import * as m0021 from './0021_surveys.ts';
+import * as m0022 from './0022_outreach.ts';
+import * as m0023 from './0023_customer_contacts.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +40,12 @@ export const migrations: Record<string, Migration> = {
   '0013_notification_delivery': m0013,
   '0014_customer_files': m0014,
   '0015_customer_care': m0015,
+  '0016_customer_destruction': m0016,
+  '0017_customer_import': m0017,
+  '0018_customer_phone_lookup': m0018,
+  '0019_customer_access_verification': m0019,
+  '0020_customer_merge': m0020,
+  '0021_surveys': m0021,
+  '0022_outreach': m0022,
+  '0023_customer_contacts': m0023,
 };

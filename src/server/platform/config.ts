@@ -19,6 +19,7 @@ const envSchema = z.object({
   KEFU_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   KEFU_ATTACHMENTS_DIR: z.string().min(1).optional(),
   KEFU_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+  KEFU_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KEFU_JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   KEFU_JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -47,6 +48,8 @@ export type Config = {
   /** Work-order attachments live here, outside the database (default: `attachments` next to the SQLite file). */
   attachmentsDir: string;
   attachmentMaxBytes: number;
+  /** The largest customer-file import (CSV / XLSX) accepted, in bytes. */
+  importMaxBytes: number;
   logLevel: string;
   /** Durable jobs: the lease of a claim (renewed while running), how long done jobs are kept, the diagnostic kind. */
   jobs: { leaseSeconds: number; retentionDays: number; diagnostics: boolean };
@@ -86,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: e.KEFU_BODY_LIMIT_BYTES,
     attachmentsDir: resolve(e.KEFU_ATTACHMENTS_DIR ?? join(e.KEFU_DATA_DIR, 'attachments')),
     attachmentMaxBytes: e.KEFU_ATTACHMENT_MAX_BYTES,
+    importMaxBytes: e.KEFU_IMPORT_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     jobs: { leaseSeconds: e.KEFU_JOBS_LEASE_SECONDS, retentionDays: e.KEFU_JOBS_RETENTION_DAYS, diagnostics: e.KEFU_JOBS_DIAGNOSTICS === 'true' },
     slaSweepSeconds: e.KEFU_SLA_SWEEP_SECONDS,

@@ -2,12 +2,15 @@ import { SettingOutlined, ScheduleOutlined, ApartmentOutlined, BranchesOutlined,
 import { BarChartOutlined, CalendarOutlined, FieldTimeOutlined } from '@ant-design/icons';
 import { IdcardOutlined, ReadOutlined } from '@ant-design/icons';
 import { GiftOutlined } from '@ant-design/icons';
+import { FileDoneOutlined, KeyOutlined } from '@ant-design/icons';
+import { DeleteOutlined } from '@ant-design/icons';
+import { SmileOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../../contracts/permissions.ts';
 
 /** The console's pages by module; each is shown only to those holding its permission. */
 export interface NavItem {
-  key: 'customers' | 'customerReadingLog' | 'care' | 'slaPolicies' | 'calendars' | 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit' | 'compensations' | 'capas' | 'jobs' | 'ticketSettings' | 'slaReport';
+  key: 'customers' | 'customerReadingLog' | 'customerAccess' | 'customerDestruction' | 'care' | 'customerVerification' | 'slaPolicies' | 'calendars' | 'tickets' | 'intake' | 'callbacks' | 'transfers' | 'routing' | 'org' | 'users' | 'roles' | 'audit' | 'compensations' | 'capas' | 'jobs' | 'ticketSettings' | 'slaReport' | 'surveys';
   path: string;
   /** The menu label's i18n key when not `nav.<key>` (a module's own namespace). */
   label?: string;
@@ -30,7 +33,10 @@ export const navigation: NavModule[] = [
       { key: 'callbacks', path: '/callbacks', permission: 'callback:perform', icon: <PhoneOutlined /> },
       { key: 'customers', path: '/customers', permission: 'customer:read', icon: <IdcardOutlined />, label: 'customerFiles.menu', description: 'customerFiles.homeDesc' },
       { key: 'customerReadingLog', path: '/customer-reading-log', permission: 'customer:manage', icon: <ReadOutlined />, label: 'customerFiles.readingLogMenu', description: 'customerFiles.readingLogDesc' },
+      { key: 'customerAccess', path: '/customer-access', permission: 'customer:read', icon: <KeyOutlined />, label: 'customerAccess.menu', description: 'customerAccess.homeDesc' },
       { key: 'care', path: '/care', permission: 'customer:manage', icon: <GiftOutlined />, label: 'care.menu', description: 'care.homeDesc' },
+      { key: 'customerVerification', path: '/customer-verification', permission: 'customer:manage', icon: <FileDoneOutlined />, label: 'verification.menu', description: 'verification.homeDesc' },
+      { key: 'customerDestruction', path: '/customer-destruction', permission: 'customer:manage', icon: <DeleteOutlined />, label: 'destruction.menu', description: 'destruction.homeDesc' },
       { key: 'transfers', path: '/transfers', permission: 'ticket:update', icon: <SwapOutlined /> },
       { key: 'compensations', path: '/compensations', permission: 'ticket:approve_compensation', icon: <AccountBookOutlined />, label: 'compensations.menu', description: 'compensations.homeDesc' },
       { key: 'capas', path: '/capas', permission: 'ticket:assign', icon: <ToolOutlined />, label: 'capa.menu', description: 'capa.homeDesc' },
@@ -38,6 +44,7 @@ export const navigation: NavModule[] = [
       { key: 'slaPolicies', path: '/sla-policies', permission: 'sla:manage', icon: <FieldTimeOutlined />, label: 'sla.menu', description: 'sla.homeDesc' },
       { key: 'calendars', path: '/calendars', permission: 'sla:manage', icon: <CalendarOutlined />, label: 'calendar.menu', description: 'calendar.homeDesc' },
       { key: 'slaReport', path: '/reports/sla', permission: 'report:read', icon: <BarChartOutlined />, label: 'slaReport.menu', description: 'slaReport.homeDesc' },
+      { key: 'surveys', path: '/surveys', permission: 'customer:manage', icon: <SmileOutlined />, label: 'surveys.menu', description: 'surveys.homeDesc' },
       { key: 'ticketSettings', path: '/ticket-settings', permission: 'ticket:configure', icon: <SettingOutlined />, label: 'ticketSettings.menu', description: 'ticketSettings.homeDesc' },
     ],
   },

@@ -23,7 +23,7 @@ export const LOCKOUT = { failures: 5, minutes: 15, ipFailures: 30, ipWindowMinut
 const TOKEN_PREFIX = 'kefu_';
 const MIN = 60_000;
 
-async function loadGrants(db: Tx, userId: string): Promise<Grant[]> {
+export async function loadGrants(db: Tx, userId: string): Promise<Grant[]> {
   const rows = await userRepository.grantsOf(db, [userId]);
   return rows.map((g) => ({
     roleKey: g.role_key,

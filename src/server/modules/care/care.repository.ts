@@ -15,6 +15,15 @@ export interface CareCandidate {
   tags: string;
   birthday: string | null;
   birthday_lunar: number;
+  org_unit_id: string;
+  phone: string | null;
+  email: string | null;
+}
+/** A customer segment 客户分群 (care rules, surveys): empty lists match everything; tags match when any is held. */
+export interface CustomerSegment {
+  tiers: string[];
+  categories: string[];
+  tags: string[];
 }
 
 export const careRepository = {
@@ -60,7 +69,7 @@ export const careRepository = {
     let q = db
       .selectFrom('customers as c')
       .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
-      .select(['c.id', 'c.name', 'c.tier', 'c.category', 'c.tags', 'c.birthday', 'c.birthday_lunar'])
+      .select(['c.id', 'c.name', 'c.tier', 'c.category', 'c.tags', 'c.birthday', 'c.birthday_lunar', 'c.org_unit_id', 'c.phone', 'c.email'])
       .where(sql<boolean>`substr(u.path, 1, ${unitPath.length}) = ${unitPath}`)
       .where('c.archived_at', 'is', null)
       .where('c.kind', '=', 'person')
@@ -68,6 +77,13 @@ export const careRepository = {
     if (tiers.length > 0) q = q.where('c.tier', 'in', tiers as never[]);
     if (categories.length > 0) q = q.where('c.category', 'in', categories);
     return q.orderBy('c.id').execute();
+  },
+
+  /** The segment's customers at or below the unit path and in the scope (candidates, then any of the tags). */
+  async segment(db: Tx, unitPath: string, s: CustomerSegment, scope: NearScope): Promise<CareCandidate[]> {
+    const all = await this.candidates(db, unitPath, s.tiers, s.categories, scope);
+    if (s.tags.length === 0) return all;
+    return all.filter((c) => (JSON.parse(c.tags) as string[]).some((tag) => s.tags.includes(tag)));
   },
 
   /** Inserts the tasks that do not exist yet (customer, occasion, year); returns how many were new. */

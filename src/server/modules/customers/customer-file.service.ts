@@ -31,10 +31,13 @@ import { companyOf, unitChain } from '../tickets/org-chain.ts';
 import { actingUnitId } from '../users/user.service.ts';
 import { userRepository } from '../users/user.repository.ts';
 import type { DataCipher } from './customer.crypto.ts';
-import { customerFileRepository as files, type IdentifierRow } from './customer-file.repository.ts';
+import { customerFileRepository as files, type IdentifierRow, type ReadingView } from './customer-file.repository.ts';
 import { dayIn, effectiveLevel, maskEmail, maskIdentifier, maskPhone, sectionsOf } from './customer.mask.ts';
 import { customerRepository as repo, type CustomerRow, type CustomerView } from './customer.repository.ts';
 import { holdsNear, nearScope } from './customer.scope.ts';
+import { accessRequestRepository as accessRequests } from '../customer-access/access-request.repository.ts';
+import { addMonths } from '../verification/verification.dates.ts';
+import { VERIFICATION_DEFAULT_MONTHS } from '../../../contracts/verification.ts';
 
 /**
  * The customer file 客户档案 under confidentiality. A file of a protected level (秘密/机密/绝密, until
@@ -130,10 +133,11 @@ export function toSummary(r: CustomerView, actor: Actor, now: Date): CustomerSum
     confidentiality: r.confidentiality as ConfidentialityLevel,
     restricted: a.protectedSections.length > 0,
     archived: r.archived_at !== null,
+    mergedIntoId: r.merged_into_id ?? null,
   };
 }
 
-function toFile(r: CustomerView, ids: IdentifierRow[], actor: Actor, now: Date, cipher: DataCipher, reveal: ReadonlySet<ProtectedSection> = new Set()): CustomerFile {
+export function toFile(r: CustomerView, ids: IdentifierRow[], actor: Actor, now: Date, cipher: DataCipher, reveal: ReadonlySet<ProtectedSection> = new Set()): CustomerFile {
   const a = accessOf(actor, r, now);
   const restricted = a.protectedSections.filter((s) => !reveal.has(s));
   const hidden = (s: ProtectedSection) => restricted.includes(s);
@@ -296,6 +300,8 @@ export async function createCustomerFile(ctx: Ctx, deps: CustomerFileDeps, input
       declassify_on: null,
       protected_sections: JSON.stringify(level === 'ordinary' ? [] : allSections),
       archived_at: null,
+      // Re-verification 定期核定: the first one a quarter after opening (the company's day).
+      next_verification_on: addMonths(dayIn(ctx.clock.now(), company.time_zone || 'Asia/Shanghai'), VERIFICATION_DEFAULT_MONTHS),
       ...columns(input),
     };
     await repo.insert(trx, row);
@@ -324,37 +330,44 @@ export async function getCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: stri
  * by holders of its level, and a new level needs its own permission; identifiers given replace the list.
  */
 export async function updateCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: string, input: z.infer<typeof customerFileUpdate>): Promise<CustomerFile> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await repo.byIdInScope(trx, id, nearScope(ctx.actor, 'customer:manage'));
-    if (!before) throw notFound();
-    const now = ctx.clock.now();
-    const access = accessOf(ctx.actor, before, now);
-    checkLevel(ctx.actor, access.effectiveLevel, before.unit_path);
-    checkLevel(ctx.actor, before.confidentiality as ConfidentialityLevel, before.unit_path);
-    if (input.confidentiality) checkLevel(ctx.actor, input.confidentiality, before.unit_path);
-    if (before.version !== input.version) throw versionConflict();
-    await checkOwner(trx, ctx, input.ownerId, before.unit_path);
-    if (input.phone && input.phone !== before.phone) {
-      const other = await repo.byPhoneInUnit(trx, before.org_unit_id, input.phone);
-      if (other && other.id !== id) throw new AppError('CUSTOMER_PHONE_TAKEN', 409, { fields: [{ field: 'phone', message: 'taken' }] });
-    }
-    const patch = columns(input);
-    // Raising an ordinary file to a level protects every section unless a list is given.
-    if (input.confidentiality && input.confidentiality !== 'ordinary' && input.protectedSections === undefined && sectionsOf(before.protected_sections).length === 0) {
-      patch.protected_sections = JSON.stringify(allSections);
-    }
-    patch.updated_at = iso(now);
-    const idsBefore = await files.identifiersOf(trx, [id]);
-    let idsAfter = idsBefore;
-    if (input.identifiers) {
-      idsAfter = identifierRows(id, input.identifiers, deps.cipher);
-      await files.replaceIdentifiers(trx, id, idsAfter);
-    }
-    if ((await repo.update(trx, id, input.version, patch)) === 0) throw versionConflict();
-    const after = (await repo.byId(trx, id))!;
-    await recordAudit(trx, ctx, { action: 'customer.update', entityType: 'customer', entityId: id, orgUnitId: after.org_unit_id, before: audited(before, idsBefore), after: audited(after, idsAfter), personal: personal(id) });
-    return toFile(after, idsAfter, ctx.actor, now, deps.cipher);
-  });
+  return ctx.db.transaction().execute((trx) => updateCustomerFileIn(trx, ctx, deps, id, input));
+}
+
+/** The same change inside the caller's transaction (a re-verification's correction, verification.service.ts). */
+export async function updateCustomerFileIn(trx: Tx, ctx: Ctx, deps: CustomerFileDeps, id: string, input: z.infer<typeof customerFileUpdate>): Promise<CustomerFile> {
+  const before = await repo.byIdInScope(trx, id, nearScope(ctx.actor, 'customer:manage'));
+  if (!before) throw notFound();
+  // A destroyed file (销毁) stays a tombstone: nothing is written into it again.
+  if (before.destroyed_at) throw new AppError('CUSTOMER_DESTROYED', 409);
+  // A merged-away file (合并) is a pointer to its survivor: changes go to the survivor.
+  if (before.merged_into_id) throw new AppError('CUSTOMER_MERGE_ALREADY_MERGED', 409);
+  const now = ctx.clock.now();
+  const access = accessOf(ctx.actor, before, now);
+  checkLevel(ctx.actor, access.effectiveLevel, before.unit_path);
+  checkLevel(ctx.actor, before.confidentiality as ConfidentialityLevel, before.unit_path);
+  if (input.confidentiality) checkLevel(ctx.actor, input.confidentiality, before.unit_path);
+  if (before.version !== input.version) throw versionConflict();
+  await checkOwner(trx, ctx, input.ownerId, before.unit_path);
+  if (input.phone && input.phone !== before.phone) {
+    const other = await repo.byPhoneInUnit(trx, before.org_unit_id, input.phone);
+    if (other && other.id !== id) throw new AppError('CUSTOMER_PHONE_TAKEN', 409, { fields: [{ field: 'phone', message: 'taken' }] });
+  }
+  const patch = columns(input);
+  // Raising an ordinary file to a level protects every section unless a list is given.
+  if (input.confidentiality && input.confidentiality !== 'ordinary' && input.protectedSections === undefined && sectionsOf(before.protected_sections).length === 0) {
+    patch.protected_sections = JSON.stringify(allSections);
+  }
+  patch.updated_at = iso(now);
+  const idsBefore = await files.identifiersOf(trx, [id]);
+  let idsAfter = idsBefore;
+  if (input.identifiers) {
+    idsAfter = identifierRows(id, input.identifiers, deps.cipher);
+    await files.replaceIdentifiers(trx, id, idsAfter);
+  }
+  if ((await repo.update(trx, id, input.version, patch)) === 0) throw versionConflict();
+  const after = (await repo.byId(trx, id))!;
+  await recordAudit(trx, ctx, { action: 'customer.update', entityType: 'customer', entityId: id, orgUnitId: after.org_unit_id, before: audited(before, idsBefore), after: audited(after, idsAfter), personal: personal(id) });
+  return toFile(after, idsAfter, ctx.actor, now, deps.cipher);
 }
 
 /** Archiving (归档) replaces deleting for category A files; it also takes a file out of the default list. */
@@ -362,6 +375,7 @@ export async function archiveCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: 
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.byIdInScope(trx, id, nearScope(ctx.actor, 'customer:manage'));
     if (!before) throw notFound();
+    if (before.destroyed_at) throw new AppError('CUSTOMER_DESTROYED', 409);
     if (before.version !== input.version) throw versionConflict();
     const now = ctx.clock.now();
     const archivedAt = input.archived ? (before.archived_at ?? iso(now)) : null;
@@ -392,6 +406,19 @@ export async function deleteCustomerFile(ctx: Ctx, id: string, version: number):
 
 /** List and search, masked like the detail. `q` also finds exact identifiers: ID number (by its HMAC), member card, e-mail. */
 export async function listCustomerFiles(ctx: Ctx, deps: CustomerFileDeps, q: z.infer<typeof customerFileQuery>): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
+  const rows = await repo.list(ctx.db, {
+    ...(await customerListFilter(ctx, deps, q)),
+    after: q.cursor ? decodeCursor(q.cursor, ['string', 'string'] as const, ctx.lang) : undefined,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const now = ctx.clock.now();
+  return { items: page.map((r) => toSummary(r, ctx.actor, now)), nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+/** The list's filters as the repository takes them, within the caller's scope (shared by the list and the export). */
+export async function customerListFilter(ctx: Ctx, deps: CustomerFileDeps, q: Omit<z.infer<typeof customerFileQuery>, 'cursor' | 'limit'>) {
   let ids: string[] | undefined;
   if (q.q) {
     const found = new Set<string>();
@@ -407,19 +434,13 @@ export async function listCustomerFiles(ctx: Ctx, deps: CustomerFileDeps, q: z.i
     phone = q.phone.replace(/[^\d+]/g, '');
     if (phone.replace('+', '').length < 3) throw invalid('phone', ctx.lang === 'zh' ? '至少 3 位数字' : 'at least 3 digits');
   }
-  const rows = await repo.list(ctx.db, {
+  return {
     scope: nearScope(ctx.actor, 'customer:read'),
     q: q.q,
     phone,
     ids,
     archived: q.archived === 'all' ? undefined : q.archived === 'true',
-    after: q.cursor ? decodeCursor(q.cursor, ['string', 'string'] as const, ctx.lang) : undefined,
-    limit: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  const now = ctx.clock.now();
-  return { items: page.map((r) => toSummary(r, ctx.actor, now)), nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.id]) : null };
+  };
 }
 
 /**
@@ -429,11 +450,20 @@ export async function listCustomerFiles(ctx: Ctx, deps: CustomerFileDeps, q: z.i
  */
 export async function openCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: string, input: z.infer<typeof customerOpen>): Promise<{ file: CustomerFile; readingId: string; sections: ProtectedSection[] }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await readable(trx, ctx, id);
     const now = ctx.clock.now();
+    // Whoever may not open the file (below its level, or outside its scope) may hold an access request
+    // 申请查阅 in force: it opens the granted sections only, and the reading record names it.
+    const inScope = await repo.byIdInScope(trx, id, nearScope(ctx.actor, 'customer:read'));
+    const grant =
+      (!inScope || !accessOf(ctx.actor, inScope, now).canOpen) && ctx.actor.userId ? await accessRequests.inForce(trx, id, ctx.actor.userId, iso(now)) : undefined;
+    const row = inScope ?? (grant ? await repo.byId(trx, id) : undefined);
+    if (!row) throw notFound();
     const a = accessOf(ctx.actor, row, now);
-    if (!a.canOpen) throw forbidden();
-    const sections = [...new Set(input.sections ?? allSections)];
+    if (!a.canOpen && !grant) throw forbidden();
+    const granted: readonly ProtectedSection[] = grant && !a.canOpen ? sectionsOf(grant.sections) : allSections;
+    const sections = [...new Set(input.sections ?? granted)];
+    if (sections.some((s) => !granted.includes(s))) throw forbidden();
+    const accessRequestId = a.canOpen ? null : grant!.id;
     const readingId = newId();
     await files.insertReading(trx, {
       id: readingId,
@@ -445,8 +475,9 @@ export async function openCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: str
       level: a.effectiveLevel,
       sections: JSON.stringify(sections),
       reason: input.reason,
+      access_request_id: accessRequestId,
     });
-    await recordAudit(trx, ctx, { action: 'customer.open', entityType: 'customer', entityId: id, orgUnitId: row.org_unit_id, after: { level: a.effectiveLevel, sections, reason: input.reason } });
+    await recordAudit(trx, ctx, { action: 'customer.open', entityType: 'customer', entityId: id, orgUnitId: row.org_unit_id, after: { level: a.effectiveLevel, sections, reason: input.reason, ...(accessRequestId ? { accessRequestId } : {}) } });
     const file = toFile(row, await files.identifiersOf(trx, [id]), ctx.actor, now, deps.cipher, new Set(sections));
     return { file, readingId, sections };
   });
@@ -454,36 +485,48 @@ export async function openCustomerFile(ctx: Ctx, deps: CustomerFileDeps, id: str
 
 /** The reading log 借阅记录: for holders of customer:manage or audit:read, over the files of their companies. */
 export async function readingLog(ctx: Ctx, q: z.infer<typeof readingLogQuery>): Promise<{ items: ReadingEntry[]; nextCursor: string | null }> {
-  if (!holdsAnywhere(ctx.actor, 'customer:manage') && !holdsAnywhere(ctx.actor, 'audit:read')) throw forbidden();
-  const a = nearScope(ctx.actor, 'customer:manage');
-  const b = nearScope(ctx.actor, 'audit:read');
-  const scope = { under: [...new Set([...a.under, ...b.under])], above: [...new Set([...a.above, ...b.above])] };
   const rows = await files.readings(ctx.db, {
-    scope,
-    customerId: q.customerId,
-    userId: q.userId,
-    from: q.from ? iso(new Date(q.from)) : undefined,
-    to: q.to ? iso(new Date(q.to)) : undefined,
+    ...readingLogFilter(ctx, q),
     before: q.cursor ? decodeCursor(q.cursor, ['string', 'string'] as const, ctx.lang) : undefined,
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      at: r.at,
-      customerId: r.customer_id,
-      customerName: r.customer_name,
-      orgUnitId: r.org_unit_id,
-      orgUnitName: r.unit_name,
-      userId: r.user_id,
-      userName: r.user_name,
-      level: r.level as ConfidentialityLevel,
-      sections: JSON.parse(r.sections) as ProtectedSection[],
-      reason: r.reason,
-    })),
+    items: page.map(toReadingEntry),
     nextCursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null,
+  };
+}
+
+/** Who may read the reading log and over which units, with its filters (shared by the log and its export); 403 otherwise. */
+export function readingLogFilter(ctx: Ctx, q: Omit<z.infer<typeof readingLogQuery>, 'cursor' | 'limit'>) {
+  if (!holdsAnywhere(ctx.actor, 'customer:manage') && !holdsAnywhere(ctx.actor, 'audit:read')) throw forbidden();
+  const a = nearScope(ctx.actor, 'customer:manage');
+  const b = nearScope(ctx.actor, 'audit:read');
+  const scope = { under: [...new Set([...a.under, ...b.under])], above: [...new Set([...a.above, ...b.above])] };
+  return {
+    scope,
+    customerId: q.customerId,
+    userId: q.userId,
+    from: q.from ? iso(new Date(q.from)) : undefined,
+    to: q.to ? iso(new Date(q.to)) : undefined,
+  };
+}
+
+export function toReadingEntry(r: ReadingView): ReadingEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    orgUnitId: r.org_unit_id,
+    orgUnitName: r.unit_name,
+    userId: r.user_id,
+    userName: r.user_name,
+    level: r.level as ConfidentialityLevel,
+    sections: JSON.parse(r.sections) as ProtectedSection[],
+    reason: r.reason,
+    accessRequestId: r.access_request_id ?? null,
   };
 }
 

@@ -5,10 +5,13 @@ import type { z } from 'zod';
 import { careChannels, careFestivals, CARE_GIFT_LIMIT, type careRule, type careRuleCreate, type careTask } from '../../../contracts/care.ts';
 import { customerCategories } from '../../../contracts/customers.ts';
 import { api } from '../../api.ts';
-import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
+import { rowTid, useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { Page } from '../../ui/Page.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
 import { unitOptions, useOrgUnits } from '../org/orgTree.ts';
+import { CareEvents } from './CareEvents.tsx';
+import { CareOutbox } from './CareOutbox.tsx';
+import { BulkSendBar, SendTaskModal } from './CareSend.tsx';
 
 type CareRule = z.infer<typeof careRule>;
 type CareTask = z.infer<typeof careTask>;
@@ -38,7 +41,7 @@ interface RuleValues {
   giftValue: number;
 }
 
-/** 客户关怀: care rules (festivals, birthdays) and the work list of care tasks they generate. */
+/** 客户关怀: care rules (festivals, birthdays), the work list of care tasks they generate (sent through the outbox), 发送记录 and 活动邀请. */
 export function CarePage() {
   const { t } = useTranslation();
   const notify = useNotify();
@@ -51,6 +54,12 @@ export function CarePage() {
   const tasks = useLoaded(loadTasks, [] as CareTask[]);
   const [form] = Form.useForm<RuleValues>();
   const [, setBusy] = useState(false);
+  const [selected, setSelected] = useState<CareTask[]>([]);
+  const [sending, setSending] = useState<CareTask | null>(null);
+  const sent = () => {
+    setSelected([]);
+    void tasks.reload();
+  };
   const occasion = Form.useWatch('occasion', form);
   const { onFinish, alert } = useFormSubmit(
     form,
@@ -110,7 +119,10 @@ export function CarePage() {
       render: (_, r) =>
         r.status === 'pending' && (
           <Space>
-            <Button size="small" type="primary" data-testid={`care-done-${r.id}`} onClick={() => void act(() => careApi.done(r.id, r.version, 'sent'), t('care.doneOk'))}>
+            <Button size="small" type="primary" data-testid={`care-send-${r.id}`} onClick={() => setSending(r)}>
+              {t('outreach.send')}
+            </Button>
+            <Button size="small" data-testid={`care-done-${r.id}`} onClick={() => void act(() => careApi.done(r.id, r.version, 'sent'), t('care.doneOk'))}>
               {t('care.done')}
             </Button>
             <Button size="small" onClick={() => void act(() => careApi.done(r.id, r.version, 'skipped'), t('care.doneOk'))}>
@@ -137,10 +149,23 @@ export function CarePage() {
                   aria-label={t('care.fields.status')}
                   options={(['pending', 'sent', 'skipped'] as const).map((s) => ({ value: s, label: t(`care.statuses.${s}`) }))}
                 />
-                <Table<CareTask> rowKey="id" columns={taskColumns} dataSource={tasks.data} loading={tasks.loading} locale={{ emptyText: t('care.noTasks') }} scroll={{ x: 'max-content' }} />
+                <BulkSendBar selected={selected} onDone={sent} />
+                <Table<CareTask>
+                  rowKey="id"
+                  columns={taskColumns}
+                  dataSource={tasks.data}
+                  loading={tasks.loading}
+                  locale={{ emptyText: t('care.noTasks') }}
+                  scroll={{ x: 'max-content' }}
+                  onRow={(r) => rowTid(`care-task-${r.customerName}`)}
+                  rowSelection={{ selectedRowKeys: selected.map((x) => x.id), onChange: (_, rows) => setSelected(rows), getCheckboxProps: (r) => ({ disabled: r.status !== 'pending' }) }}
+                />
+                <SendTaskModal task={sending} onClose={() => setSending(null)} onSent={sent} />
               </Space>
             ),
           },
+          { key: 'outbox', label: t('outreach.outboxTab'), children: <CareOutbox />, destroyOnHidden: true },
+          { key: 'events', label: t('outreach.eventsTab'), children: <CareEvents /> },
           {
             key: 'rules',
             label: t('care.rulesTab'),

@@ -1,4 +1,4 @@
-import { EyeOutlined, ReloadOutlined } from '@ant-design/icons';
+import { EyeOutlined, KeyOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Form, Input, Result, Space, Spin, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +10,14 @@ import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
 import { FormDrawer, FormModal } from '../../ui/FormOverlay.tsx';
 import { Page } from '../../ui/Page.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
+import { DestructionRequestButton } from '../destruction/DestructionRequestButton.tsx';
+import { AccessRequestForm } from '../customer-access/AccessRequestForm.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
+import { CustomerRelations } from './CustomerRelations.tsx';
 import { LevelTag } from './CustomerTags.tsx';
+import { MergeInfo } from '../customer-merge/MergeInfo.tsx';
 import { customersApi } from './customersApi.ts';
+import { CustomerSurveys } from '../surveys/CustomerSurveys.tsx';
 
 /**
  * One customer file in sections. Protected sections arrive masked or hidden from the server; a reader
@@ -26,10 +31,16 @@ export function CustomerDetailPage() {
   const load = useCallback(() => customersApi.get(id), [id]);
   const { data, error, loading, reload } = useLoaded<CustomerFile | null>(load, null);
   const [opened, setOpened] = useState<CustomerFile | null>(null);
+  // The reading record of that opening: it shows the contacts and notes the file protects (CustomerRelations).
+  const [readingId, setReadingId] = useState<string | null>(null);
   const [asking, setAsking] = useState<object | null>(null);
   const [editing, setEditing] = useState<object | null>(null);
+  const [requesting, setRequesting] = useState<object | null>(null);
   const notify = useNotify();
-  useEffect(() => setOpened(null), [data]);
+  useEffect(() => {
+    setOpened(null);
+    setReadingId(null);
+  }, [data]);
 
   const f = opened ?? data;
   if (!f) {
@@ -60,6 +71,11 @@ export function CustomerDetailPage() {
                 {t('customerFiles.open')}
               </Button>
             )}
+            {restricted.size > 0 && !f.access.canOpen && !opened && (
+              <Button icon={<KeyOutlined />} onClick={() => setRequesting({})} data-testid="customer-request-access">
+                {t('customerAccess.request')}
+              </Button>
+            )}
             {can('customer:manage') && (
               <Button onClick={() => setEditing({})} disabled={!fullyShown} title={fullyShown ? undefined : t('customerFiles.openToEdit')} data-testid="customer-edit">
                 {t('common.edit')}
@@ -78,6 +94,7 @@ export function CustomerDetailPage() {
                 <Button data-testid="customer-log-link">{t('customerFiles.readingLogMenu')}</Button>
               </Link>
             )}
+            <DestructionRequestButton file={f} />
             <Button icon={<ReloadOutlined />} onClick={() => void reload()} loading={loading} aria-label={t('common.refresh')} />
           </Space>
         }
@@ -95,6 +112,7 @@ export function CustomerDetailPage() {
         {opened && (
           <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="customer-opened" title={t('customerFiles.openedNotice')} />
         )}
+        <MergeInfo file={f} />
         <Descriptions title={t('customerFiles.sections.basic')} bordered size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 16 }}>
           <Descriptions.Item label={label('kind')}>{t(`customerFiles.kinds.${f.kind}`)}</Descriptions.Item>
           <Descriptions.Item label={label('unit')}>{f.orgUnitName}</Descriptions.Item>
@@ -153,15 +171,30 @@ export function CustomerDetailPage() {
             <span data-testid="customer-detail-notes">{show('notes', f.notes)}</span>
           </Descriptions.Item>
         </Descriptions>
+        <CustomerRelations file={f} readingId={readingId} />
+        <CustomerSurveys customerId={f.id} />
       </Page>
       <FormModal opening={asking} title={() => t('customerFiles.openTitle')} formId="customer-open-form" submitTestId="customer-open-submit" okText={t('customerFiles.open')} onClose={() => setAsking(null)}>
         {(_, setBusy) => (
           <OpenForm
             id={f.id}
             setBusy={setBusy}
-            onDone={(file) => {
+            onDone={(file, reading) => {
               setAsking(null);
               setOpened(file);
+              setReadingId(reading);
+            }}
+          />
+        )}
+      </FormModal>
+      <FormModal opening={requesting} title={() => t('customerAccess.request')} formId="access-request-form" submitTestId="access-submit" okText={t('customerAccess.submit')} onClose={() => setRequesting(null)}>
+        {(_, setBusy) => (
+          <AccessRequestForm
+            customerId={f.id}
+            setBusy={setBusy}
+            onDone={() => {
+              setRequesting(null);
+              notify.ok(t('customerAccess.submitted'));
             }}
           />
         )}
@@ -187,7 +220,7 @@ export function CustomerDetailPage() {
   );
 }
 
-function OpenForm({ id, setBusy, onDone }: { id: string; setBusy: (b: boolean) => void; onDone: (f: CustomerFile) => void }) {
+function OpenForm({ id, setBusy, onDone }: { id: string; setBusy: (b: boolean) => void; onDone: (f: CustomerFile, readingId: string) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
   const { onFinish, alert } = useFormSubmit(
@@ -195,7 +228,7 @@ function OpenForm({ id, setBusy, onDone }: { id: string; setBusy: (b: boolean) =
     ['reason'],
     async (v) => {
       const res = await customersApi.open(id, v.reason.trim());
-      onDone(res.file);
+      onDone(res.file, res.readingId);
     },
     { setBusy },
   );

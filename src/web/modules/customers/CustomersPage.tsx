@@ -1,4 +1,4 @@
-import { Input, Segmented, Space, Tag, type TableColumnsType } from 'antd';
+import { Button, Input, Segmented, Space, Tag, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
@@ -9,6 +9,7 @@ import { useNotify } from '../../ui/errors.tsx';
 import { FormDrawer } from '../../ui/FormOverlay.tsx';
 import { CreateButton, Page } from '../../ui/Page.tsx';
 import { useCursorList } from '../../ui/useCursorList.ts';
+import { CustomerExportButton } from './CustomerExportButton.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import { LevelTag } from './CustomerTags.tsx';
 import { customersApi, type CustomerFilter } from './customersApi.ts';
@@ -52,9 +53,17 @@ export function CustomersPage() {
       testId="customers-page"
       extra={
         can('customer:manage') && (
-          <CreateButton testId="customer-create" onClick={() => setCreating({})}>
-            {t('customerFiles.create')}
-          </CreateButton>
+          <Space wrap>
+            <Link to="/customers/import">
+              <Button data-testid="customer-import">{t('customerImport.button')}</Button>
+            </Link>
+            <Link to="/customers/duplicates">
+              <Button data-testid="customer-duplicates">{t('customerMerge.button')}</Button>
+            </Link>
+            <CreateButton testId="customer-create" onClick={() => setCreating({})}>
+              {t('customerFiles.create')}
+            </CreateButton>
+          </Space>
         )
       }
     >
@@ -62,6 +71,7 @@ export function CustomersPage() {
         <Space wrap>
           <Input.Search allowClear placeholder={t('customerFiles.searchHint')} aria-label={t('customerFiles.searchHint')} maxLength={64} onSearch={setQ} style={{ width: 320 }} data-testid="customer-search" />
           <Segmented<Shown> value={archived} onChange={setArchived} options={(['false', 'true', 'all'] as const).map((s) => ({ value: s, label: t(`customerFiles.archivedFilter.${s}`) }))} />
+          <CustomerExportButton path="/api/customers/export" query={{ ...filter }} testId="customer-export" />
         </Space>
         <CursorTable<CustomerSummary>
           list={list}

@@ -8,6 +8,7 @@ import { CursorTable } from '../../ui/DataTable.tsx';
 import { formatTime } from '../../ui/format.ts';
 import { Page } from '../../ui/Page.tsx';
 import { useCursorList } from '../../ui/useCursorList.ts';
+import { CustomerExportButton } from './CustomerExportButton.tsx';
 import { LevelTag } from './CustomerTags.tsx';
 import { customersApi, type ReadingFilter } from './customersApi.ts';
 
@@ -30,7 +31,16 @@ export function ReadingLogPage() {
     { title: t('customerFiles.log.customer'), key: 'customer', render: (_, r) => <Link to={`/customers/${r.customerId}`}>{r.customerName ?? t('customerFiles.log.deleted')}</Link> },
     { title: t('customerFiles.fields.level'), key: 'level', render: (_, r) => <LevelTag level={r.level} /> },
     { title: t('customerFiles.log.sections'), key: 'sections', render: (_, r) => r.sections.map((s) => <Tag key={s}>{t(`customerFiles.sections.${s}`)}</Tag>) },
-    { title: t('customerFiles.reason'), key: 'reason', render: (_, r) => <span data-testid="reading-reason">{r.reason}</span> },
+    {
+      title: t('customerFiles.reason'),
+      key: 'reason',
+      render: (_, r) => (
+        <>
+          <span data-testid="reading-reason">{r.reason}</span>
+          {r.accessRequestId && <Tag style={{ marginInlineStart: 8 }} data-testid="reading-by-request">{t('customerAccess.byRequest')}</Tag>}
+        </>
+      ),
+    },
     { title: t('customerFiles.fields.unit'), dataIndex: 'orgUnitName' },
   ];
   return (
@@ -38,6 +48,7 @@ export function ReadingLogPage() {
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         <Space wrap>
           <DatePicker.RangePicker value={range} onChange={(v) => setRange(v)} aria-label={t('customerFiles.log.period')} />
+          <CustomerExportButton path="/api/customer-readings/export" query={{ ...filter }} testId="reading-log-export" />
           {customerId && (
             <Button onClick={() => setParams({})} data-testid="reading-log-all">
               {t('customerFiles.log.allFiles')}

@@ -164,7 +164,7 @@ export function BulkBar({ selected, canAssign, onDone }: { selected: TicketSumma
       action === 'assign'
         ? { action, ids, assigneeId: v.assigneeId }
         : action === 'transfer'
-          ? { action, ids, departmentIds: v.departmentIds, reason: v.reason, timeLimitMinutes: Number(v.timeLimitMinutes) }
+          ? { action, ids, departmentIds: v.departmentIds, reason: v.reason, ...(v.timeLimitMinutes ? { timeLimitMinutes: Number(v.timeLimitMinutes) } : {}) }
           : action === 'tag'
             ? { action, ids, tags: v.tags }
             : { action, ids, to: v.to, ...(v.reason ? { reason: v.reason } : {}) }
@@ -240,7 +240,7 @@ export function BulkBar({ selected, canAssign, onDone }: { selected: TicketSumma
         {refused && (
           <Alert type="error" showIcon message={refused.title} style={{ marginBottom: 12 }} description={refused.items.map((r) => `${numbers.get(r.id) ?? r.id}: ${r.message}`).join('\n')} />
         )}
-        <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ timeLimitMinutes: 120 }}>
+        <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
           {action === 'assign' && (
             <Form.Item name="assigneeId" label={t('tickets.fields.assignee')} rules={[{ required: true, message: t('common.required') }]}>
               <Select showSearch={{ filterOption: false, onSearch: (q) => void searchPeople(q) }} options={people} data-testid="bulk-assignee-picker" />
@@ -254,7 +254,7 @@ export function BulkBar({ selected, canAssign, onDone }: { selected: TicketSumma
               <Form.Item name="reason" label={t('queues.bulk.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
                 <Input.TextArea maxLength={500} rows={2} data-testid="bulk-reason" />
               </Form.Item>
-              <Form.Item name="timeLimitMinutes" label={t('queues.bulk.timeLimit')} rules={[{ required: true, message: t('common.required') }]}>
+              <Form.Item name="timeLimitMinutes" label={t('queues.bulk.timeLimit')} extra={t('queues.bulk.timeLimitHelp')}>
                 <Input type="number" min={5} max={10080} data-testid="bulk-time-limit" />
               </Form.Item>
             </>

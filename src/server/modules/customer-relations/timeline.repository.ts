@@ -1,0 +1,121 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Tx } from '../../../db/database.ts';
+import { readableTicket } from '../tickets/ticket.repository.ts';
+
+/** A keyset position: the (at, key) of the previous page's last item; every source reads strictly before it. */
+export type Before = [string, string] | undefined;
+
+const before = (at: string, key: string, b: Before) => (b ? sql<SqlBool>`(${sql.ref(at)}, ${sql.ref(key)}) < (${b[0]}, ${b[1]})` : sql<SqlBool>`1 = 1`);
+type ScopeArg = Parameters<typeof readableTicket>[0];
+
+/**
+ * The sources of a customer's timeline 时间线: one query each, newest first, at most `limit` rows, all
+ * keyed by (at, key) so the service merges them into one keyset page. Work orders and their callbacks
+ * only within the caller's work-order read scope (`paths`).
+ */
+export const timelineRepository = {
+  /** Registration and status changes of the customer's work orders. */
+  async ticketEvents(db: Tx, customerId: string, paths: string[], b: Before, limit: number) {
+    return db
+      .selectFrom('ticket_events as e')
+      .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+      .innerJoin('org_units as u', 'u.id', 't.org_unit_id')
+      .select(['e.id as key', 'e.at', 'e.kind', 'e.data', 'e.actor_name', 't.id as ticket_id', 't.number', 't.subject'])
+      .where('t.customer_id', '=', customerId)
+      .where('e.kind', 'in', ['created', 'status'])
+      .where((eb) => readableTicket(eb as unknown as ScopeArg, paths))
+      .where(before('e.at', 'e.id', b))
+      .orderBy('e.at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Callbacks 回访 performed (done or unreachable) on the customer's work orders. */
+  async callbacks(db: Tx, customerId: string, paths: string[], b: Before, limit: number) {
+    return db
+      .selectFrom('callbacks as cb')
+      .innerJoin('tickets as t', 't.id', 'cb.ticket_id')
+      .innerJoin('org_units as u', 'u.id', 't.org_unit_id')
+      .leftJoin('users as p', 'p.id', 'cb.performed_by')
+      .select(['cb.id as key', 'cb.performed_at as at', 'cb.status', 'cb.outcome', 'p.display_name as actor_name', 't.id as ticket_id', 't.number', 't.subject'])
+      .where('t.customer_id', '=', customerId)
+      .where('cb.status', 'in', ['done', 'unreachable'])
+      .where('cb.performed_at', 'is not', null)
+      .where((eb) => readableTicket(eb as unknown as ScopeArg, paths))
+      .where(before('cb.performed_at', 'cb.id', b))
+      .orderBy('cb.performed_at', 'desc')
+      .orderBy('cb.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Care tasks 关怀任务 as generated. */
+  async careGenerated(db: Tx, customerId: string, b: Before, limit: number) {
+    return db
+      .selectFrom('care_tasks as c')
+      .select(['c.id as key', 'c.created_at as at', 'c.occasion', 'c.occasion_date', 'c.channel', 'c.message'])
+      .where('c.customer_id', '=', customerId)
+      .where(before('c.created_at', 'c.id', b))
+      .orderBy('c.created_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Care tasks done (sent or skipped); keyed `<id>:done` apart from their generation. */
+  async careDone(db: Tx, customerId: string, b: Before, limit: number) {
+    const key = sql<string>`c.id || ':done'`;
+    return db
+      .selectFrom('care_tasks as c')
+      .leftJoin('users as p', 'p.id', 'c.done_by')
+      .select([key.as('key'), 'c.done_at as at', 'c.status', 'c.occasion', 'c.channel', 'c.message', 'p.display_name as actor_name'])
+      .where('c.customer_id', '=', customerId)
+      .where('c.done_at', 'is not', null)
+      .where(b ? sql<SqlBool>`(c.done_at, ${key}) < (${b[0]}, ${b[1]})` : sql<SqlBool>`1 = 1`)
+      .orderBy('c.done_at', 'desc')
+      .orderBy(key, 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  async notes(db: Tx, customerId: string, b: Before, limit: number) {
+    return db
+      .selectFrom('customer_notes as n')
+      .select(['n.id as key', 'n.at', 'n.body', 'n.author_name'])
+      .where('n.customer_id', '=', customerId)
+      .where(before('n.at', 'n.id', b))
+      .orderBy('n.at', 'desc')
+      .orderBy('n.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** The file's own audit entries (created, changed, archived, …), the openings excepted (readings are their own source). */
+  async fileChanges(db: Tx, customerId: string, b: Before, limit: number) {
+    return db
+      .selectFrom('audit_entries as a')
+      .leftJoin('users as p', 'p.id', 'a.actor_id')
+      .select(['a.id as key', 'a.at', 'a.action', 'a.changes', sql<string>`coalesce(p.display_name, a.actor_name)`.as('actor_name')])
+      .where('a.entity_type', '=', 'customer')
+      .where('a.entity_id', '=', customerId)
+      .where('a.action', '!=', 'customer.open')
+      .where(before('a.at', 'a.id', b))
+      .orderBy('a.at', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  async readings(db: Tx, customerId: string, b: Before, limit: number) {
+    return db
+      .selectFrom('customer_readings as r')
+      .select(['r.id as key', 'r.at', 'r.user_name', 'r.sections', 'r.reason'])
+      .where('r.customer_id', '=', customerId)
+      .where(before('r.at', 'r.id', b))
+      .orderBy('r.at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .execute();
+  },
+};

@@ -151,6 +151,7 @@ export const customerFile = customerSummary.extend({
   creditBasis: z.string().nullable(),
   declassifyOn: z.string().nullable(),
   archivedAt: z.string().nullable(),
+  destroyedAt: z.string().nullable().optional().describe('destroyed 已销毁: the file is a tombstone, nothing is written into it again'),
   identifiers: z.array(identifier),
   access: fileAccess,
 });

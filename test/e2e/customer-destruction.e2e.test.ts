@@ -140,6 +140,9 @@ describe('destroying a customer file with three approvals in the console', () =>
       const body = await page.getByTestId('customer-page').innerText();
       expect(body).toContain(pseudonym);
       for (const v of Object.values(FILE)) expect(body).not.toContain(v);
+      // Nothing is written into a tombstone: no edit, no archive.
+      expect(await page.getByTestId('customer-edit').count()).toBe(0);
+      expect(await page.getByTestId('customer-archive').count()).toBe(0);
     });
 
     // The served instance's database, read-only: personal data nowhere, the tombstone and the erasure kept.

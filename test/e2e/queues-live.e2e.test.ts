@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBranch, addStaff, type Api } from './fixtures.ts';
 import { apiSession, startHarness, type Harness } from './harness.ts';
-import { enterFirstTime, poll, screenshotOnFailure, toast } from './ui.ts';
+import { enterFirstTime, pick, poll, screenshotOnFailure, toast } from './ui.ts';
 
 /**
  * Live queues in two browsers at once: an agent and a manager of 洛阳分店 watch the unassigned queue;
@@ -24,7 +24,7 @@ describe('live queues and bulk actions in the console', () => {
   beforeAll(async () => {
     h = await startHarness();
     admin = await apiSession(h.baseUrl, 'admin', h.adminPassword, ADMIN_PASSWORD);
-    const { branchId, departmentIds } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }]);
+    const { branchId, departmentIds } = await addBranch(admin, { name: '洛阳分店', code: 'LY' }, [{ name: '客服部', code: 'LY-KF' }, { name: '工程部', code: 'LY-GC' }]);
     serviceId = departmentIds[0]!;
     await addStaff(admin, AGENT, 'agent', serviceId);
     await addStaff(admin, MANAGER, 'manager', serviceId, branchId);
@@ -77,6 +77,26 @@ describe('live queues and bulk actions in the console', () => {
     await poll(() => agent.page.locator('[data-testid^="ticket-row-"]').count()).toBe(0);
     await poll(() => agent.page.getByTestId('queue-count-mine').innerText()).toBe('2');
     await poll(() => agent.page.getByTestId('notification-count').innerText()).toContain('2');
+  });
+
+  it('bulk-transfers an order to 工程部: the limit may be left to the time-limit policy, and without one the refusal says so', async () => {
+    const { page } = manager;
+    await page.goto('/tickets?queue=all');
+    await page.getByTestId('tickets-page').waitFor();
+    const rows = page.locator('[data-testid^="ticket-row-"]');
+    await poll(() => rows.count()).toBe(2);
+    await rows.nth(0).locator('.ant-table-selection-column .ant-checkbox-input').check();
+    await poll(() => page.getByTestId('bulk-count').innerText()).toBe('已选 1 个工单');
+    await page.getByTestId('bulk-transfer').click();
+    await pick(page, 'bulk-departments', '工程部');
+    await page.getByTestId('bulk-reason').fill('灯具需工程部检修');
+    // Left empty: this order has no policy giving a hand-off limit, so the server asks for one.
+    expect(await page.getByTestId('bulk-time-limit').inputValue()).toBe('');
+    await page.getByTestId('bulk-submit').click();
+    await page.getByText('请填写处理时限（本工单的时限策略未规定部门转派时限）').first().waitFor();
+    await page.getByTestId('bulk-time-limit').fill('120');
+    await page.getByTestId('bulk-submit').click();
+    await toast(page, '已完成 1 个工单');
   });
 
   it('saves the current filter, shares it with the department, and applies it from the list', async () => {

@@ -22,7 +22,7 @@ import { decodeCursor, encodeCursor } from '../tickets/cursor.ts';
 import { accessOf, getCustomerFile, toSummary, type CustomerFileDeps } from '../customers/customer-file.service.ts';
 import { maskIdentifier } from '../customers/customer.mask.ts';
 import { runCustomerRelinkers } from '../customers/customer.relink.ts';
-import { customerRepository, type CustomerRow, type CustomerView } from '../customers/customer.repository.ts';
+import { customerRepository, emptyFileFields, type CustomerRow, type CustomerView } from '../customers/customer.repository.ts';
 import { holdsNear, nearScope } from '../customers/customer.scope.ts';
 import { customerMergeRepository as repo, type MergeRow } from './customer-merge.repository.ts';
 
@@ -230,17 +230,7 @@ function stricter(s: CustomerRow, m: CustomerRow): Partial<CustomerRow> {
 const pointerPatch = (at: string): Partial<CustomerRow> => ({
   phone: null,
   email: null,
-  gender: null,
-  birthday: null,
-  position: null,
-  address: null,
-  needs: null,
-  preferences: null,
-  notes: null,
-  credit_class: null,
-  credit_date: null,
-  credit_basis: null,
-  tags: '[]',
+  ...emptyFileFields,
   merged_at: at,
   updated_at: at,
 });

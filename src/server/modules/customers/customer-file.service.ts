@@ -33,7 +33,7 @@ import { userRepository } from '../users/user.repository.ts';
 import type { DataCipher } from './customer.crypto.ts';
 import { customerFileRepository as files, type IdentifierRow, type ReadingView } from './customer-file.repository.ts';
 import { dayIn, effectiveLevel, maskEmail, maskIdentifier, maskPhone, sectionsOf } from './customer.mask.ts';
-import { customerRepository as repo, type CustomerRow, type CustomerView } from './customer.repository.ts';
+import { customerRepository as repo, emptyFileFields, type CustomerRow, type CustomerView } from './customer.repository.ts';
 import { holdsNear, nearScope } from './customer.scope.ts';
 import { accessRequestRepository as accessRequests } from '../customer-access/access-request.repository.ts';
 import { addMonths } from '../verification/verification.dates.ts';
@@ -165,6 +165,7 @@ export function toFile(r: CustomerView, ids: IdentifierRow[], actor: Actor, now:
     creditBasis: hidden('finance') ? null : r.credit_basis,
     declassifyOn: r.declassify_on,
     archivedAt: r.archived_at,
+    destroyedAt: r.destroyed_at ?? null,
     identifiers: ids.map((i) => {
       // An ID number is shown only to whoever opened the identifiers; others only when the section is open.
       const show = i.kind === 'id_number' ? reveal.has('identifiers') : !hidden('identifiers');
@@ -278,26 +279,9 @@ export async function createCustomerFile(ctx: Ctx, deps: CustomerFileDeps, input
       updated_at: now,
       version: 1,
       kind: 'person',
-      gender: null,
-      birthday: null,
-      birthday_lunar: 0,
-      position: null,
-      address: null,
-      industry: null,
-      org_size: null,
-      relation_since: null,
-      needs: null,
-      preferences: null,
-      notes: null,
-      owner_id: null,
+      ...emptyFileFields,
       category: 'A',
-      member_level: null,
-      credit_class: null,
-      credit_date: null,
-      credit_basis: null,
-      tags: '[]',
       confidentiality: 'ordinary',
-      declassify_on: null,
       protected_sections: JSON.stringify(level === 'ordinary' ? [] : allSections),
       archived_at: null,
       // Re-verification 定期核定: the first one a quarter after opening (the company's day).

@@ -5,6 +5,27 @@ import type { CustomerTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
 
 export type CustomerRow = CustomerTable;
+/** Every optional part of a file, empty: the base of a file opened with a name and a phone, and what a destroyed file (tombstone) keeps of them. */
+export const emptyFileFields = {
+  gender: null,
+  birthday: null,
+  birthday_lunar: 0,
+  position: null,
+  address: null,
+  industry: null,
+  org_size: null,
+  relation_since: null,
+  needs: null,
+  preferences: null,
+  notes: null,
+  owner_id: null,
+  member_level: null,
+  credit_class: null,
+  credit_date: null,
+  credit_basis: null,
+  tags: '[]',
+  declassify_on: null,
+} as const satisfies Partial<CustomerRow>;
 export type CustomerView = CustomerRow & { unit_name: string; unit_path: string; unit_time_zone: string; owner_name: string | null };
 
 /**

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { eraseAuditSubject, recordAudit } from '../audit/audit.service.ts';
 import { runCustomerErasers } from '../customers/customer.erasure.ts';
 import type { NearScope } from '../customers/customer.repository.ts';
-import { customerRepository, type CustomerRow } from '../customers/customer.repository.ts';
+import { customerRepository, emptyFileFields, type CustomerRow } from '../customers/customer.repository.ts';
 import { holdsNear, nearScope } from '../customers/customer.scope.ts';
 import { destructionRepository as repo, type DestructionStepRow, type DestructionView } from './destruction.repository.ts';
 
@@ -160,25 +160,8 @@ function tombstone(pseudonym: string, at: string): Partial<CustomerRow> {
     phone: null,
     email: null,
     vip: 0,
-    gender: null,
-    birthday: null,
-    birthday_lunar: 0,
-    position: null,
-    address: null,
-    industry: null,
-    org_size: null,
-    relation_since: null,
-    needs: null,
-    preferences: null,
-    notes: null,
-    owner_id: null,
-    member_level: null,
-    credit_class: null,
-    credit_date: null,
-    credit_basis: null,
-    tags: '[]',
+    ...emptyFileFields,
     confidentiality: 'ordinary',
-    declassify_on: null,
     protected_sections: '[]',
     archived_at: at,
     destroyed_at: at,

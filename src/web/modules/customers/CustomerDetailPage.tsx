@@ -56,6 +56,8 @@ export function CustomerDetailPage() {
   const show = (section: ProtectedSection, v: ReactNode) => (restricted.has(section) ? hidden : (v ?? t('common.none')));
   const none = (v: string | null | undefined) => v || t('common.none');
   const label = (k: string) => t(`customerFiles.fields.${k}`);
+  // A destroyed file (tombstone) or one merged into another (pointer) is never written again: the server refuses it.
+  const frozen = Boolean(f.destroyedAt || f.mergedIntoId);
   const mayOpen = f.access.canOpen && (restricted.size > 0 || f.identifiers.some((i) => i.masked));
 
   return (
@@ -76,12 +78,12 @@ export function CustomerDetailPage() {
                 {t('customerAccess.request')}
               </Button>
             )}
-            {can('customer:manage') && (
+            {can('customer:manage') && !frozen && (
               <Button onClick={() => setEditing({})} disabled={!fullyShown} title={fullyShown ? undefined : t('customerFiles.openToEdit')} data-testid="customer-edit">
                 {t('common.edit')}
               </Button>
             )}
-            {can('customer:manage') && (
+            {can('customer:manage') && !frozen && (
               <Button
                 onClick={() => void notify.run(customersApi.archive(f.id, f.version, !f.archived), t('common.saved'), reload).then((ok) => ok && void reload())}
                 data-testid="customer-archive"

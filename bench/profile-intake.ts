@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import pg from 'pg';
+import { compiledShapes } from '../src/db/compiled.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { buildApp } from '../src/server/http/app.ts';
 import type { Kefu } from '../src/server/http/kefu.ts';
@@ -115,6 +116,8 @@ try {
   log(`  SQL (incl. the audit sealer's, which runs after commit): ${(statements / N).toFixed(1)} statements and ${(sqlMs / N).toFixed(2)} ms per create`);
   log('  per create: statements, ms, SQL');
   for (const [t, [n, ms]] of [...texts].sort((a, b) => b[1][1] - a[1][1])) log(`  ${(n / N).toFixed(2).padStart(6)} ${(ms / N).toFixed(3).padStart(7)}  ${t}`);
+  const shapes = compiledShapes();
+  log(`  compiled-query cache (src/db/compiled.ts): ${shapes.filter(([, ok]) => ok).length} shapes cached${shapes.some(([, ok]) => !ok) ? `; NOT cacheable (params differ): ${shapes.filter(([, ok]) => !ok).map(([k]) => k).join(', ')}` : ''}`);
 
   await sealer.flush();
   const t0 = performance.now();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bilingual, id, version } from './api.ts';
-import { customer, customerCreate, customerTier, normalisePhone } from './tickets.ts';
+import { customer, customerCreate, customFieldValues, customerTier, normalisePhone } from './tickets.ts';
 import type { Permission } from './permissions.ts';
 
 /**
@@ -88,6 +88,7 @@ const fileFields = {
   declassifyOn: date.nullable().optional().describe('保密期限届满日: from this day the file counts as 普通'),
   protectedSections: z.array(protectedSection).max(4).transform((s) => [...new Set(s)]).optional().describe('defaults to all four for a protected level'),
   identifiers: z.array(identifierInput).max(20).optional().describe('replaces the list'),
+  customFields: customFieldValues.optional().describe('自定义字段 of the form 客户档案 (see /api/customer-fields); on update only the keys given change, null clears one'),
 };
 export const richFields = Object.keys(fileFields) as (keyof typeof fileFields)[];
 
@@ -153,6 +154,7 @@ export const customerFile = customerSummary.extend({
   archivedAt: z.string().nullable(),
   destroyedAt: z.string().nullable().optional().describe('destroyed 已销毁: the file is a tombstone, nothing is written into it again'),
   identifiers: z.array(identifier),
+  customFields: z.record(z.string(), z.unknown()).nullable().describe('自定义字段 by key; null while the notes section is protected and not opened'),
   access: fileAccess,
 });
 export const customerOpened = z.object({ file: customerFile, readingId: id, sections: z.array(protectedSection) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bilingual, id, version } from './api.ts';
-import { ticketType } from './tickets.ts';
+import { ticketType, ticketTypes } from './tickets.ts';
 
 /**
  * Work-order settings 工单设置 (ticket:configure): custom fields 自定义字段 per unit and work-order
@@ -14,6 +14,14 @@ export const fieldKinds = ['text', 'number', 'date', 'select', 'multi_select', '
 export const fieldKind = z.enum(fieldKinds).describe('文本 / 数字 / 日期 / 单选 / 多选 / 勾选');
 export const fieldKey = z.string().regex(/^[a-z0-9_]{1,40}$/, bilingual('只能包含小写字母、数字和下划线，最多 40 个字符', 'a-z, 0-9 and _ only, at most 40 characters'));
 export const TEXT_FIELD_MAX = 500;
+
+/**
+ * The form a definition serves: a work-order type, or `customer` — the customer file 客户档案 (issue #5).
+ * Work-order intake and the fields applicable to a work order take work-order types only.
+ */
+export const fieldForms = [...ticketTypes, 'customer'] as const;
+export const fieldForm = z.enum(fieldForms).describe('咨询 / 投诉 / 报修 / 业务办理 / 建议 / 表扬 / 突发事件 / 客户档案');
+export type FieldForm = (typeof fieldForms)[number];
 
 export const fieldOption = z.strictObject({ value: fieldKey.describe('stored value 存储值'), zh: label(50), en: label(50) });
 const options = z
@@ -36,7 +44,7 @@ const fieldSettings = {
 
 export const fieldDefinitionCreate = z.strictObject({
   orgUnitId: id.describe('a company 分公司/分店 or the group 集团'),
-  ticketType: ticketType,
+  ticketType: fieldForm,
   key: fieldKey,
   kind: fieldKind,
   ...fieldSettings,
@@ -55,18 +63,18 @@ export const fieldDefinitionUpdate = z.strictObject({
   max: fieldSettings.max,
   options: fieldSettings.options,
 });
-export const fieldDefinitionQuery = z.strictObject({ orgUnitId: id.optional(), ticketType: ticketType.optional() });
+export const fieldDefinitionQuery = z.strictObject({ orgUnitId: id.optional(), ticketType: fieldForm.optional() });
 export const applicableFieldsQuery = z.strictObject({
   orgUnitId: id.optional().describe('the owning unit of the work order; defaults to yours'),
   ticketType: ticketType,
 });
-export const fieldReorder = z.strictObject({ orgUnitId: id, ticketType: ticketType, ids: z.array(id).min(1).max(100) });
+export const fieldReorder = z.strictObject({ orgUnitId: id, ticketType: fieldForm, ids: z.array(id).min(1).max(100) });
 
 export const fieldDefinition = z.object({
   id,
   orgUnitId: id,
   orgUnitName: z.string(),
-  ticketType: ticketType,
+  ticketType: fieldForm,
   key: z.string(),
   labelZh: z.string(),
   labelEn: z.string(),
@@ -83,6 +91,8 @@ export const fieldDefinition = z.object({
   updatedAt: z.string(),
 });
 export type FieldDefinition = z.infer<typeof fieldDefinition>;
+/** `GET /api/customer-fields`: the fields a customer file of a company meets (enabled or not). */
+export const customerFieldsQuery = z.strictObject({ orgUnitId: id.optional().describe('the file\'s company (or a unit in it); defaults to yours') });
 
 export const categoryCreate = z.strictObject({
   parentId: id.nullable().default(null).describe('none: a first-level category'),

@@ -170,6 +170,8 @@ export interface CustomerTable {
   merged_at?: string | null;
   /** The normalised name duplicate detection groups by (contracts/customer-merge.ts nameKey); kept by customerRepository. */
   name_key?: string | null;
+  /** Custom fields 自定义字段 (0026): JSON { key: value } under the definitions of the form 'customer'. */
+  custom_fields?: string;
 }
 
 export interface CustomerIdentifierTable {
@@ -577,8 +579,9 @@ export interface JobTable {
 export interface TicketFieldDefinitionTable {
   id: string;
   org_unit_id: string;
-  ticket_type: TicketTable['type'];
-  /** a-z0-9_; fixed once a work order stores a value under it. */
+  /** The form: a work-order type, or 'customer' for the customer file (0026). */
+  ticket_type: TicketTable['type'] | 'customer';
+  /** a-z0-9_; fixed once a work order (or customer file) stores a value under it. */
   key: string;
   label_zh: string;
   label_en: string;

@@ -34,7 +34,7 @@ import type {
 } from '../contracts/tickets.ts';
 import type { JobDetail, JobPage, JobStatus } from '../contracts/jobs.ts';
 import type { EmailOutboxPage, EmailOutboxStatus, NotificationPreferences, NotificationPreferencesUpdate } from '../contracts/notifications.ts';
-import type { FieldDefinition, fieldDefinitionCreate, fieldDefinitionUpdate } from '../contracts/ticket-settings.ts';
+import type { FieldDefinition, FieldForm, fieldDefinitionCreate, fieldDefinitionUpdate } from '../contracts/ticket-settings.ts';
 import type { SlaPolicy, slaPolicyCreate, slaPolicyUpdate, TicketSla } from '../contracts/sla.ts';
 import type { calendarInput, EffectiveCalendar } from '../contracts/calendar.ts';
 import type { SavedFilter, TicketBulk } from '../contracts/queues.ts';
@@ -206,12 +206,12 @@ export const routingApi = {
 export type FieldDefinitionInput = z.input<typeof fieldDefinitionCreate>;
 export type FieldDefinitionUpdateInput = z.input<typeof fieldDefinitionUpdate>;
 export const ticketSettingsApi = {
-  fields: (orgUnitId: string, ticketType: Ticket['type']) => api.get<FieldDefinition[]>('/api/ticket-fields', { orgUnitId, ticketType }),
+  fields: (orgUnitId: string, ticketType: FieldForm) => api.get<FieldDefinition[]>('/api/ticket-fields', { orgUnitId, ticketType }),
   applicable: (ticketType: Ticket['type'], orgUnitId?: string) => api.get<FieldDefinition[]>('/api/ticket-fields/applicable', { ticketType, orgUnitId }),
   createField: (input: FieldDefinitionInput) => api.post<FieldDefinition>('/api/ticket-fields', input),
   updateField: (id: string, input: FieldDefinitionUpdateInput) => api.patch<FieldDefinition>(`/api/ticket-fields/${id}`, input),
   removeField: (id: string) => api.delete(`/api/ticket-fields/${id}`),
-  reorderFields: (orgUnitId: string, ticketType: Ticket['type'], ids: string[]) => api.post<FieldDefinition[]>('/api/ticket-fields/reorder', { orgUnitId, ticketType, ids }),
+  reorderFields: (orgUnitId: string, ticketType: FieldForm, ids: string[]) => api.post<FieldDefinition[]>('/api/ticket-fields/reorder', { orgUnitId, ticketType, ids }),
   createCategory: (parentId: string | null, name: string) => api.post<TicketCategory>('/api/ticket-categories', { parentId, name }),
   updateCategory: (id: string, input: { version: number; name?: string; enabled?: boolean }) => api.patch<TicketCategory>(`/api/ticket-categories/${id}`, input),
   moveCategory: (id: string, input: { version: number; parentId: string | null; index?: number }) => api.post<TicketCategory>(`/api/ticket-categories/${id}/move`, input),

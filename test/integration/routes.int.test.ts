@@ -65,6 +65,7 @@ describe('every route declares its access', () => {
         "GET /api/customer-duplicates customer:manage",
         "GET /api/customer-events customer:manage",
         "GET /api/customer-events/:id customer:manage",
+        "GET /api/customer-fields customer:read",
         "GET /api/customer-imports customer:manage",
         "GET /api/customer-imports/:id customer:manage",
         "GET /api/customer-imports/:id/errors customer:manage",

@@ -82,6 +82,11 @@ describe('customers and phone intake', () => {
     const cb = (await agentA.get('/api/callbacks')).json().items.find((c: { ticketId: string }) => c.ticketId === x.id);
     await agentA.post(`/api/callbacks/${cb.id}/complete`, { reached: true, solved: true, satisfaction: 5, comment: '' });
 
+    // Another customer the same digits find, with a work order of her own: each file lists only its own orders.
+    const li = ((await agentA.get('/api/customers/lookup?phone=138-1234')).json().customers as Customer[]).find((c) => c.name === '李娜')!;
+    const liOrder = await agentA.post('/api/tickets', await intakeBody(agentA, workOrders.lamp, { customerId: li.id }));
+    expect(liOrder.statusCode, liOrder.body).toBe(201);
+
     const lookup = await agentA.get('/api/customers/lookup?phone=138-1234');
     expect(lookup.statusCode).toBe(200);
     const found = lookup.json().customers as (Customer & { openTickets: { id: string }[]; recentTickets: { id: string; status: string }[] })[];
@@ -89,6 +94,9 @@ describe('customers and phone intake', () => {
     const mine = found.find((c) => c.id === wang.id)!;
     expect(mine.openTickets.map((o) => o.id)).toEqual([quick.id]);
     expect(mine.recentTickets.map((o) => [o.id, o.status])).toEqual([[x.id, 'closed']]);
+    const hers = found.find((c) => c.id === li.id)!;
+    expect(hers.openTickets.map((o) => o.id)).toEqual([liOrder.json().id]);
+    expect(hers.recentTickets).toEqual([]);
     expect((await agentB.get('/api/customers/lookup?phone=13812345678')).json().customers).toEqual([]);
     expect((await agentA.get('/api/customers/lookup?phone=13')).statusCode).toBe(400);
     expect((await agentA.get('/api/customers/lookup')).statusCode).toBe(400);

@@ -22,6 +22,7 @@ import * as m0020 from './0020_customer_merge.ts';
 import * as m0021 from './0021_surveys.ts';
 import * as m0022 from './0022_outreach.ts';
 import * as m0023 from './0023_customer_contacts.ts';
+import * as m0026 from './0026_customer_custom_fields.ts';
 
 /** Append-only list. A new migration is a new file added at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021_surveys': m0021,
   '0022_outreach': m0022,
   '0023_customer_contacts': m0023,
+  '0026_customer_custom_fields': m0026,
 };

@@ -897,6 +897,7 @@ export const en: Messages = {
       finance: 'Credit',
       notes: 'Needs and notes',
       confidentiality: 'Confidentiality',
+      customFields: 'Custom fields',
     },
     fields: {
       name: 'Name',
@@ -1417,6 +1418,8 @@ export const en: Messages = {
     kinds: { text: 'Text', number: 'Number', date: 'Date', select: 'Select', multi_select: 'Multi-select', checkbox: 'Checkbox' },
     fields: {
       tab: 'Custom fields',
+      customerForm: 'Customer files',
+      customerEmpty: 'No custom fields for customer files yet; fields defined here appear on the customer file form and detail',
       intro: 'Each work-order type can have fields of this unit; a company’s orders also use the fields the group defines. Disabled fields leave the intake form; values already filled in stay.',
       empty: 'No custom fields for this type yet',
       create: 'Add field',

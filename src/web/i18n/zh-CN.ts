@@ -895,6 +895,7 @@ export const zhCN = {
       finance: '信用',
       notes: '需求与备注',
       confidentiality: '密级',
+      customFields: '自定义字段',
     },
     fields: {
       name: '姓名/单位名称',
@@ -1415,6 +1416,8 @@ export const zhCN = {
     kinds: { text: '文本', number: '数字', date: '日期', select: '单选', multi_select: '多选', checkbox: '勾选' },
     fields: {
       tab: '自定义字段',
+      customerForm: '客户档案',
+      customerEmpty: '客户档案还没有自定义字段；这里定义的字段出现在客户档案的表单和详情中',
       intro: '每类工单可增加本单位的字段；分公司的工单同时使用集团定义的字段。停用的字段不再出现在登记表中，已填写的值保留。',
       empty: '此类工单还没有自定义字段',
       create: '新增字段',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { insertRow, runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
-import type { AuditEntryTable } from '../../../db/schema.ts';
+import type { AuditEntryTable, AuditSubjectKeyTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
 
 export type AuditRow = AuditEntryTable;
@@ -22,28 +23,52 @@ export interface AuditFilter {
 
 export const auditRepository = {
   async insert(db: Tx, row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>): Promise<void> {
-    await db.insertInto('audit_entries').values({ ...row, seq: null, prev_hash: null, hash: null }).execute();
+    // Compiled once (src/db/compiled.ts): every audited write makes one.
+    await insertRow(db, 'audit_entries', { ...row, seq: null, prev_hash: null, hash: null });
+  },
+
+  /** Multi-row insert of entries (chunks well under both engines' parameter limits). */
+  async insertMany(db: Tx, rows: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await db.insertInto('audit_entries').values(rows.slice(i, i + 500).map((r) => ({ ...r, seq: null, prev_hash: null, hash: null }))).execute();
+  },
+
+  /** The keys of these subjects of one type (one query per 500), by subject id. */
+  async subjectKeysOf(db: Tx, subjectType: string, ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.selectFrom('audit_subject_keys').select(['subject_id', 'key']).where('subject_type', '=', subjectType).where('subject_id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.subject_id, r.key);
+    }
+    return out;
+  },
+
+  /** Multi-row insert of subject keys; a subject that already had one keeps it. The `type:id` of the keys stored. */
+  async insertSubjectKeys(db: Tx, rows: AuditSubjectKeyTable[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const r = await db.insertInto('audit_subject_keys').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doNothing()).returning(['subject_type', 'subject_id']).execute();
+      for (const k of r) stored.add(`${k.subject_type}:${k.subject_id}`);
+    }
+    return stored;
   },
 
   async getSubjectKey(db: Tx, subjectType: string, subjectId: string): Promise<string | undefined> {
-    const row = await db
-      .selectFrom('audit_subject_keys')
-      .select('key')
-      .where('subject_type', '=', subjectType)
-      .where('subject_id', '=', subjectId)
-      .executeTakeFirst();
-    return row?.key;
+    const r = await runCompiled(db, 'audit.getSubjectKey', [subjectType, subjectId], (d) =>
+      d.selectFrom('audit_subject_keys').select('key').where('subject_type', '=', subjectType).where('subject_id', '=', subjectId),
+    );
+    return r.rows[0]?.key;
   },
 
   /** The key stored, or undefined when the subject already had one (left as it was). */
   async insertSubjectKey(db: Tx, subjectType: string, subjectId: string, key: string, at: string): Promise<string | undefined> {
-    const r = await db
-      .insertInto('audit_subject_keys')
-      .values({ subject_type: subjectType, subject_id: subjectId, key, created_at: at })
-      .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    return r?.key;
+    const r = await runCompiled(db, 'audit.insertSubjectKey', [subjectType, subjectId, key, at], (d) =>
+      d
+        .insertInto('audit_subject_keys')
+        .values({ subject_type: subjectType, subject_id: subjectId, key, created_at: at })
+        .onConflict((oc) => oc.columns(['subject_type', 'subject_id']).doNothing())
+        .returning('key'),
+    );
+    return r.rows[0]?.key;
   },
 
   async deleteSubjectKey(db: Tx, subjectType: string, subjectId: string): Promise<number> {
@@ -92,21 +117,24 @@ export const auditRepository = {
 
   /** The sealer's lock: one sealer at a time across every server instance. */
   async lockChain(db: Tx, forUpdate: boolean): Promise<{ last_seq: number; last_hash: string }> {
-    let q = db.selectFrom('audit_chain').select(['last_seq', 'last_hash']).where('id', '=', 'main');
-    if (forUpdate) q = q.forUpdate();
-    return q.executeTakeFirstOrThrow();
+    const r = await runCompiled(db, `audit.lockChain:${forUpdate}`, ['main'], (d) => {
+      const q = d.selectFrom('audit_chain').select(['last_seq', 'last_hash']).where('id', '=', 'main');
+      return forUpdate ? q.forUpdate() : q;
+    });
+    if (!r.rows[0]) throw new Error('audit chain head missing');
+    return r.rows[0];
   },
 
   async unsealed(db: Tx, limit: number): Promise<AuditRow[]> {
-    return db.selectFrom('audit_entries').selectAll().where('seq', 'is', null).orderBy('id').limit(limit).execute();
+    return (await runCompiled(db, 'audit.unsealed', [limit], (d) => d.selectFrom('audit_entries').selectAll().where('seq', 'is', null).orderBy('id').limit(limit))).rows;
   },
 
   async seal(db: Tx, id: string, seq: number, prevHash: string, hash: string): Promise<void> {
-    await db.updateTable('audit_entries').set({ seq, prev_hash: prevHash, hash }).where('id', '=', id).execute();
+    await runCompiled(db, 'audit.seal', [seq, prevHash, hash, id], (d) => d.updateTable('audit_entries').set({ seq, prev_hash: prevHash, hash }).where('id', '=', id));
   },
 
   async setChainHead(db: Tx, seq: number, hash: string): Promise<void> {
-    await db.updateTable('audit_chain').set({ last_seq: seq, last_hash: hash }).where('id', '=', 'main').execute();
+    await runCompiled(db, 'audit.setChainHead', [seq, hash, 'main'], (d) => d.updateTable('audit_chain').set({ last_seq: seq, last_hash: hash }).where('id', '=', 'main'));
   },
 
   async sealedAfter(db: Tx, seq: number, limit: number): Promise<AuditRow[]> {

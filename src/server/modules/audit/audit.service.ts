@@ -3,6 +3,7 @@ import { holdsAtRoot, scopePaths } from '../../platform/actor.ts';
 import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
+import type { AuditSubjectKeyTable } from '../../../db/schema.ts';
 import { auditRepository as repo, type AuditRow } from './audit.repository.ts';
 import { isSealed, linkHash, newSubjectKey, openValue, sealValue, subjectKeyObject } from './audit.crypto.ts';
 
@@ -16,13 +17,24 @@ export interface AuditInput {
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   /** Fields holding a person's data: sealed with that person's key so erasure can reach them. */
-  personal?: { subjectType: string; subjectId: string; fields: readonly string[]; /** Created in this transaction: no key to look for first. */ newSubject?: boolean };
+  personal?: { subjectType: string; subjectId: string; fields: readonly string[]; /** Created in this transaction: no key to look for first. */ newSubject?: boolean; /** Its key, taken earlier in this transaction with `subjectKey`. */ key?: string };
+}
+
+/**
+ * A data subject's key (created when it has none), for a writer that takes it early in its transaction and passes it to
+ * `recordAudit` as `personal.key`: the work-order intake does, so that the statement runs before the daily counter row is
+ * locked (PostgreSQL) instead of after it.
+ */
+export async function subjectKey(trx: Tx, ctx: Ctx, subjectType: string, subjectId: string, newSubject: boolean): Promise<string> {
+  const stored = newSubject ? undefined : await repo.getSubjectKey(trx, subjectType, subjectId);
+  // A new subject: the key inserted is the key (returned); when another writer won the race, read theirs.
+  return stored ?? (await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(ctx.clock.now()))) ?? (await repo.getSubjectKey(trx, subjectType, subjectId))!;
 }
 
 type Change = { from?: unknown; to?: unknown };
 
-/** Appends an entry in the caller's transaction. Only the fields that changed are kept. */
-export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise<void> {
+/** The fields that changed between before and after: only they are kept. */
+function changesOf(input: AuditInput): Record<string, Change> {
   const before = input.before ?? {};
   const after = input.after ?? {};
   const changes: Record<string, Change> = {};
@@ -35,23 +47,21 @@ export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise
     if (input.after && key in after) change.to = to ?? null;
     changes[key] = change;
   }
-  const now = ctx.clock.now();
-  if (input.personal) {
-    const { subjectType, subjectId, fields } = input.personal;
-    const personalKeys = fields.filter((f) => f in changes);
-    if (personalKeys.length > 0) {
-      let stored = input.personal.newSubject ? undefined : await repo.getSubjectKey(trx, subjectType, subjectId);
-      // A new subject: the key inserted is the key (returned); when another writer won the race, read theirs.
-      stored ??= (await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(now))) ?? (await repo.getSubjectKey(trx, subjectType, subjectId))!;
-      const key = subjectKeyObject(stored);
-      for (const f of personalKeys) {
-        const c = changes[f];
-        if ('from' in c) c.from = sealValue(key, c.from);
-        if ('to' in c) c.to = sealValue(key, c.to);
-      }
-    }
+  return changes;
+}
+
+function sealPersonal(changes: Record<string, Change>, fields: readonly string[], stored: string) {
+  const key = subjectKeyObject(stored);
+  for (const f of fields) {
+    if (!(f in changes)) continue;
+    const c = changes[f];
+    if ('from' in c) c.from = sealValue(key, c.from);
+    if ('to' in c) c.to = sealValue(key, c.to);
   }
-  await repo.insert(trx, {
+}
+
+function entryRow(ctx: Ctx, input: AuditInput, changes: Record<string, Change>, now: Date): AuditEntryRow {
+  return {
     id: newId(now.getTime()),
     at: iso(now),
     actor_type: ctx.actor.kind,
@@ -66,7 +76,84 @@ export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise
     subject_id: input.personal?.subjectId ?? null,
     request_id: ctx.requestId,
     ip: ctx.ip,
-  });
+  };
+}
+
+export type AuditEntryRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+/** Appends an entry in the caller's transaction. Only the fields that changed are kept. */
+export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise<void> {
+  const changes = changesOf(input);
+  const now = ctx.clock.now();
+  if (input.personal) {
+    const { subjectType, subjectId, fields } = input.personal;
+    const personalKeys = fields.filter((f) => f in changes);
+    if (personalKeys.length > 0) {
+      let stored = input.personal.key ?? (input.personal.newSubject ? undefined : await repo.getSubjectKey(trx, subjectType, subjectId));
+      // A new subject: the key inserted is the key (returned); when another writer won the race, read theirs.
+      stored ??= (await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(now))) ?? (await repo.getSubjectKey(trx, subjectType, subjectId))!;
+      sealPersonal(changes, personalKeys, stored);
+    }
+  }
+  await repo.insert(trx, entryRow(ctx, input, changes, now));
+  ctx.afterCommit();
+}
+
+/** The rows of many audit entries: the subject keys to create and the entries, in recordAudit's shape. */
+export interface AuditBatch {
+  keys: AuditSubjectKeyTable[];
+  entries: AuditEntryRow[];
+}
+
+/**
+ * Builds many entries at once, exactly as recordAudit would write them one by one: only changed fields,
+ * personal values sealed per subject — with the subject's stored key (read in one query per type and
+ * 500 subjects) or, for a new subject or one without a key, a new key returned in `keys` (not stored
+ * here). Chain sealing is left to the sealer, as for every entry. Writes nothing: recordAuditBatch
+ * stores the rows; a bulk writer may stage them first.
+ */
+export async function prepareAuditBatch(db: Tx, ctx: Ctx, inputs: readonly AuditInput[]): Promise<AuditBatch> {
+  const now = ctx.clock.now();
+  const at = iso(now);
+  const prepared = inputs.map((input) => ({ input, changes: changesOf(input) }));
+  const sealed = prepared.filter((p) => p.input.personal && p.input.personal.fields.some((f) => f in p.changes));
+  // Existing keys: one query per subject type (and 500 subjects).
+  const known = new Map<string, string>();
+  const lookups = new Map<string, Set<string>>();
+  for (const p of sealed) {
+    const { subjectType, subjectId, newSubject } = p.input.personal!;
+    if (!newSubject) lookups.set(subjectType, (lookups.get(subjectType) ?? new Set()).add(subjectId));
+  }
+  for (const [type, ids] of lookups) for (const [id, key] of await repo.subjectKeysOf(db, type, [...ids])) known.set(`${type}:${id}`, key);
+  const keys: AuditSubjectKeyTable[] = [];
+  for (const p of sealed) {
+    const { subjectType, subjectId, fields } = p.input.personal!;
+    const k = `${subjectType}:${subjectId}`;
+    let stored = known.get(k);
+    if (stored === undefined) {
+      stored = newSubjectKey();
+      known.set(k, stored);
+      keys.push({ subject_type: subjectType, subject_id: subjectId, key: stored, created_at: at });
+    }
+    sealPersonal(p.changes, fields, stored);
+  }
+  return { keys, entries: prepared.map((p) => entryRow(ctx, p.input, p.changes, now)) };
+}
+
+/** Appends many entries in the caller's transaction: multi-row inserts of the new subject keys and of the entries. */
+export async function recordAuditBatch(trx: Tx, ctx: Ctx, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const batch = await prepareAuditBatch(trx, ctx, inputs);
+  const stored = await repo.insertSubjectKeys(trx, batch.keys);
+  let entries = batch.entries;
+  if (stored.size < batch.keys.length) {
+    // Another writer gave some subjects a key meanwhile: their entries are sealed again, under that key.
+    const lost = new Set(batch.keys.map((k) => `${k.subject_type}:${k.subject_id}`).filter((k) => !stored.has(k)));
+    const lostOf = (type: string | null | undefined, id: string | null | undefined) => lost.has(`${type}:${id}`);
+    const redo = inputs.filter((i) => i.personal && lostOf(i.personal.subjectType, i.personal.subjectId)).map((i) => ({ ...i, personal: { ...i.personal!, newSubject: false } }));
+    entries = entries.filter((e) => !lostOf(e.subject_type, e.subject_id)).concat((await prepareAuditBatch(trx, ctx, redo)).entries);
+  }
+  await repo.insertMany(trx, entries);
   ctx.afterCommit();
 }
 

@@ -4,7 +4,7 @@ import type { Tx } from '../../../db/database.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { orgUnitRepository } from '../org/org-unit.repository.ts';
 import type { ImportErrorRow, ImportView } from './customer-import.repository.ts';
-import { applyBatch, mayImport, validateBatch, type BatchState, type Prepared } from './customer-import.rows.ts';
+import { applyBatch, directSink, mayImport, validateBatch, type BatchState, type ImportSink, type Prepared } from './customer-import.rows.ts';
 import type { ImportDeps } from './customer-import.service.ts';
 import { mapRow } from './import.mapping.ts';
 import { cellText, ImportFileError, readRows, type ByteCounter, type ImportEncoding } from './import.reader.ts';
@@ -35,6 +35,10 @@ export interface PassOptions {
   write: boolean;
   /** Runs the writes of one batch: in the one transaction of an all-or-nothing import, or a transaction of its own. */
   inTx: <T>(fn: (trx: Tx) => Promise<T>) => Promise<T>;
+  /** Where the writes of a batch go (default: straight into the tables, in inTx's transaction). */
+  sink?: (trx: Tx) => ImportSink;
+  /** All-or-nothing: after the first bad row nothing more is written (the run will fail), only checked. */
+  stopWritingOnError?: boolean;
   /** Reads of a dry run go here (the database, or the transaction of an all-or-nothing import). */
   db: Tx;
   /** Row errors: kept, or (all-or-nothing's second pass) not expected at all. */
@@ -71,12 +75,13 @@ export async function pass(o: PassOptions): Promise<PassCounts> {
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
+    const writing = o.write && !(o.stopWritingOnError && counts.rowsBad > 0);
     const done = async (trx: Tx) => {
       await validateBatch(trx, state, rows);
-      if (o.write) await applyBatch(trx, state, rows, counts);
+      if (writing) await applyBatch(o.sink ? o.sink(trx) : directSink(trx, ctx), state, rows, counts);
       else for (const r of rows) if (r.errors.length === 0) counts[r.existing ? (r.patchEmpty ? 'unchanged' : 'updated') : 'created']++;
     };
-    if (o.write) await o.inTx(done);
+    if (writing) await o.inTx(done);
     else await done(o.db);
     const errs: ImportErrorRow[] = [];
     for (const r of rows) {

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { nameKey } from '../../../contracts/customer-merge.ts';
 import type { Tx } from '../../../db/database.ts';
-import type { CustomerIdentifierTable, CustomerImportErrorTable, CustomerImportTable, CustomerTable } from '../../../db/schema.ts';
+import type { AuditSubjectKeyTable, CustomerIdentifierTable, CustomerImportErrorTable, CustomerImportTable, CustomerTable } from '../../../db/schema.ts';
+import type { AuditEntryRow } from '../audit/audit.service.ts';
 import { customerRepository, nearScopeSql, type CustomerView, type NearScope } from '../customers/customer.repository.ts';
 
 export type ImportRow = CustomerImportTable;
@@ -105,5 +106,113 @@ export const customerImportRepository = {
   /** Optimistic update of a file: 0 when its version moved on meanwhile. */
   async updateCustomer(db: Tx, id: string, version: number, patch: Partial<CustomerTable>): Promise<number> {
     return customerRepository.update(db, id, version, patch);
+  },
+};
+
+/**
+ * Staging of an all-or-nothing import: temporary tables (per connection, per run) shaped like the
+ * real ones, filled batch by batch outside any long transaction, then applied by a few set-based
+ * statements in one short transaction (applyStage). On SQLite, writes to TEMP tables take no lock
+ * on the main database, so the server's other writers go on while the file is read and checked.
+ */
+export interface Stage {
+  names: { customers: string; identifiers: string; keys: string; entries: string; updates: string };
+  /** Columns written to each table (the staging tables have all the real ones; only these are copied). */
+  columns: { customers: Set<string>; identifiers: Set<string>; keys: Set<string>; entries: Set<string> };
+  updates: number;
+}
+
+const anyDb = (db: Tx) => db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+const isPostgres = (db: Tx) => db.getExecutor().adapter instanceof PostgresAdapter;
+const cols = (c: Set<string>) => sql.join([...c].map((x) => sql.ref(x)));
+
+async function stageInsert(db: Tx, table: string, columns: Set<string>, rows: object[]): Promise<void> {
+  for (const r of rows) for (const k of Object.keys(r)) columns.add(k);
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await anyDb(db).insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as Record<string, unknown>[]).execute();
+}
+
+export const importStaging = {
+  isPostgres,
+
+  async create(db: Tx, importId: string): Promise<Stage> {
+    const tag = importId.replace(/[^0-9a-f]/gi, '').slice(-20);
+    const names = { customers: `import_stage_${tag}_c`, identifiers: `import_stage_${tag}_i`, keys: `import_stage_${tag}_k`, entries: `import_stage_${tag}_a`, updates: `import_stage_${tag}_u` };
+    const st: Stage = { names, columns: { customers: new Set(), identifiers: new Set(), keys: new Set(), entries: new Set() }, updates: 0 };
+    await this.drop(db, st);
+    const like = async (name: string, of: string) => sql`create temporary table ${sql.table(name)} as select * from ${sql.table(of)} where 1 = 0`.execute(db);
+    await like(names.customers, 'customers');
+    await like(names.identifiers, 'customer_identifiers');
+    await like(names.keys, 'audit_subject_keys');
+    await like(names.entries, 'audit_entries');
+    await sql`create temporary table ${sql.table(names.updates)} (seq integer primary key, id text not null, version integer not null, patch text not null)`.execute(db);
+    return st;
+  },
+
+  async drop(db: Tx, st: Stage): Promise<void> {
+    for (const n of Object.values(st.names)) await sql`drop table if exists ${sql.table(n)}`.execute(db);
+  },
+
+  customers: (db: Tx, st: Stage, rows: CustomerTable[]) => stageInsert(db, st.names.customers, st.columns.customers, rows.map((r) => ({ ...r, name_key: nameKey(r.name) }))),
+  identifiers: (db: Tx, st: Stage, rows: CustomerIdentifierTable[]) => stageInsert(db, st.names.identifiers, st.columns.identifiers, rows),
+  keys: (db: Tx, st: Stage, rows: AuditSubjectKeyTable[]) => stageInsert(db, st.names.keys, st.columns.keys, rows),
+  entries: (db: Tx, st: Stage, rows: AuditEntryRow[]) => stageInsert(db, st.names.entries, st.columns.entries, rows),
+  async update(db: Tx, st: Stage, row: { id: string; version: number; patch: Partial<CustomerTable> }): Promise<void> {
+    await anyDb(db).insertInto(st.names.updates).values({ seq: ++st.updates, id: row.id, version: row.version, patch: JSON.stringify(row.patch) }).execute();
+  },
+
+  /**
+   * Whether the database moved on since the rows were checked: a staged new file whose phone (or, for
+   * another key, whose key identifier) a live file of its company now holds; an updated file at another
+   * version; a subject that got an audit key meanwhile.
+   */
+  async conflicts(trx: Tx, st: Stage, key: string): Promise<boolean> {
+    const n = st.names;
+    // Each staged row probes the live files by index, whatever the planners believe: on SQLite a correlated
+    // EXISTS per row, with "live" as ONE expression (as two IS NULL tests SQLite walked customers_merged_into —
+    // every live file — and scanned the staging table for each: minutes at 100,000 rows); on PostgreSQL a
+    // LATERAL … LIMIT 1 per row (an EXISTS becomes a semi-join, planned as a nested loop over all customers
+    // when their statistics lag behind a large insert).
+    const live = sql`coalesce(c.merged_into_id, c.destroyed_at) is null`;
+    const probe = (from: ReturnType<typeof sql>, where: ReturnType<typeof sql>, inner: ReturnType<typeof sql>) =>
+      isPostgres(trx)
+        ? sql<{ n: number }>`select count(*) as n from ${from} cross join lateral (${inner} limit 1) m where ${where}`
+        : sql<{ n: number }>`select count(*) as n from ${from} where ${where} and exists (${inner})`;
+    const phone = await probe(
+      sql`${sql.table(n.customers)} s`,
+      sql`s.phone is not null`,
+      sql`select 1 from customers c where c.org_unit_id = s.org_unit_id and c.phone = s.phone and ${live}`,
+    ).execute(trx);
+    if (Number(phone.rows[0]?.n ?? 0) > 0) return true;
+    if (key !== 'phone') {
+      const k = await probe(
+        sql`${sql.table(n.identifiers)} si join ${sql.table(n.customers)} s on s.id = si.customer_id`,
+        sql`si.kind = ${key}`,
+        sql`select 1 from customer_identifiers k join customers c on c.id = k.customer_id where k.kind = si.kind and k.lookup = si.lookup and c.org_unit_id = s.org_unit_id and ${live}`,
+      ).execute(trx);
+      if (Number(k.rows[0]?.n ?? 0) > 0) return true;
+    }
+    const moved = await sql<{ x: number }>`select 1 as x from ${sql.table(n.updates)} u left join customers c on c.id = u.id and c.version = u.version and ${live} where c.id is null limit 1`.execute(trx);
+    if (moved.rows.length) return true;
+    const keyed = await probe(sql`${sql.table(n.keys)} s`, sql`1 = 1`, sql`select 1 from audit_subject_keys a where a.subject_type = s.subject_type and a.subject_id = s.subject_id`).execute(trx);
+    return Number(keyed.rows[0]?.n ?? 0) > 0;
+  },
+
+  /** Copies the staged rows into the real tables (call in one transaction, after `conflicts`). */
+  async apply(trx: Tx, st: Stage, updatedAt: string): Promise<void> {
+    const n = st.names;
+    const copy = async (to: string, from: string, c: Set<string>) => {
+      if (c.size) await sql`insert into ${sql.table(to)} (${cols(c)}) select ${cols(c)} from ${sql.table(from)}`.execute(trx);
+    };
+    await copy('customers', n.customers, st.columns.customers);
+    await copy('customer_identifiers', n.identifiers, st.columns.identifiers);
+    await copy('audit_subject_keys', n.keys, st.columns.keys);
+    // Updated files one by one, at their version (they are few next to new ones in a large import).
+    for (let after = 0; after < st.updates; after += INSERT_CHUNK) {
+      const rows = await sql<{ id: string; version: number; patch: string }>`select id, version, patch from ${sql.table(n.updates)} where seq > ${after} and seq <= ${after + INSERT_CHUNK} order by seq`.execute(trx);
+      for (const u of rows.rows) {
+        if ((await customerRepository.update(trx, u.id, Number(u.version), { ...(JSON.parse(u.patch) as Partial<CustomerTable>), updated_at: updatedAt })) === 0) throw new Error(`customer ${u.id} moved on during the import`);
+      }
+    }
+    await copy('audit_entries', n.entries, st.columns.entries);
   },
 };

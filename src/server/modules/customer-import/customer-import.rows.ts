@@ -8,7 +8,7 @@ import { iso } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { zodIssueMessage } from '../../platform/i18n.ts';
 import { newId } from '../../platform/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { prepareAuditBatch, recordAuditBatch, type AuditInput } from '../audit/audit.service.ts';
 import { orgUnitRepository } from '../org/org-unit.repository.ts';
 import { companyOf, unitChain } from '../tickets/org-chain.ts';
 import type { DataCipher } from '../customers/customer.crypto.ts';
@@ -17,7 +17,7 @@ import type { CustomerView } from '../customers/customer.repository.ts';
 import { holdsNear } from '../customers/customer.scope.ts';
 import { addMonths } from '../verification/verification.dates.ts';
 import { VERIFICATION_DEFAULT_MONTHS } from '../../../contracts/verification.ts';
-import { customerImportRepository as repo } from './customer-import.repository.ts';
+import { customerImportRepository as repo, importStaging, type Stage } from './customer-import.repository.ts';
 import type { MappedRow } from './import.mapping.ts';
 
 /**
@@ -54,6 +54,8 @@ export interface Prepared {
   lookup?: string;
   patch?: Partial<CustomerTable>;
   newIdentifiers?: { kind: IdentifierKind; value: string }[];
+  /** Identifiers the matched file had when checked (the new ones are numbered after them). */
+  identifierCount?: number;
 }
 
 export interface BatchState {
@@ -223,6 +225,7 @@ export async function validateBatch(trx: Tx, s: BatchState, rows: Prepared[]): P
       continue;
     }
     r.existing = existing;
+    r.identifierCount = identifiersOf.get(existing.id)?.length ?? 0;
     const patch: Partial<CustomerTable> = {};
     for (const field of Object.keys(r.mapped.input)) {
       const col = columnOf[field];
@@ -249,14 +252,57 @@ function identifierRows(s: BatchState, customerId: string, list: { kind: Identif
   return out;
 }
 
-/** Writes the good rows of a validated batch: new files in multi-row inserts, changed files one by one at their version. */
-export async function applyBatch(trx: Tx, s: BatchState, rows: Prepared[], counts: { created: number; updated: number; unchanged: number }): Promise<void> {
+/**
+ * Where applyBatch writes: straight into the tables (in the caller's transaction), or into the staging
+ * tables of an all-or-nothing import (applied later in one short transaction).
+ */
+export interface ImportSink {
+  insertCustomers(rows: CustomerTable[]): Promise<void>;
+  insertIdentifiers(rows: CustomerIdentifierTable[]): Promise<void>;
+  /** An update of a file at the version it was read at; false when the file moved on meanwhile. */
+  updateCustomer(id: string, version: number, patch: Partial<CustomerTable>): Promise<boolean>;
+  audit(entries: AuditInput[]): Promise<void>;
+}
+
+/** Writes into the tables, in `trx`. */
+export function directSink(trx: Tx, ctx: Ctx): ImportSink {
+  return {
+    insertCustomers: (rows) => repo.insertCustomers(trx, rows),
+    insertIdentifiers: (rows) => repo.insertIdentifiers(trx, rows),
+    updateCustomer: async (id, version, patch) => (await repo.updateCustomer(trx, id, version, patch)) > 0,
+    audit: (entries) => recordAuditBatch(trx, ctx, entries),
+  };
+}
+
+/** Writes into the staging tables of `st` (existing subject keys read from `db`). */
+export function stagingSink(db: Tx, ctx: Ctx, st: Stage): ImportSink {
+  return {
+    insertCustomers: (rows) => importStaging.customers(db, st, rows),
+    insertIdentifiers: (rows) => importStaging.identifiers(db, st, rows),
+    updateCustomer: async (id, version, patch) => {
+      await importStaging.update(db, st, { id, version, patch });
+      return true;
+    },
+    audit: async (entries) => {
+      const b = await prepareAuditBatch(db, ctx, entries);
+      await importStaging.keys(db, st, b.keys);
+      await importStaging.entries(db, st, b.entries);
+    },
+  };
+}
+
+/**
+ * Writes the good rows of a validated batch: new files, their identifiers and the audit entries in
+ * multi-row inserts; changed files one by one at their version.
+ */
+export async function applyBatch(sink: ImportSink, s: BatchState, rows: Prepared[], counts: { created: number; updated: number; unchanged: number }): Promise<void> {
   const ctx = s.ctx;
   const now = iso(ctx.clock.now());
   const days = new Map<string, string>();
   // Re-verification 定期核定: the first a quarter after opening, the company's day (as createCustomerFile sets it).
   const firstVerification = (tz: string) => days.get(tz) ?? days.set(tz, addMonths(dayIn(ctx.clock.now(), tz || 'Asia/Shanghai'), VERIFICATION_DEFAULT_MONTHS)).get(tz)!;
   const creates: { row: CustomerTable; ids: CustomerIdentifierTable[]; r: Prepared }[] = [];
+  const audits: AuditInput[] = [];
   for (const r of rows) {
     if (r.errors.length > 0 || !r.parsed) continue;
     if (r.existing && r.patchEmpty) {
@@ -265,14 +311,12 @@ export async function applyBatch(trx: Tx, s: BatchState, rows: Prepared[], count
     }
     if (r.existing) {
       const e = r.existing;
-      const n = await repo.updateCustomer(trx, e.id, Number(e.version), { ...r.patch, updated_at: now });
-      if (n === 0) {
+      if (!(await sink.updateCustomer(e.id, Number(e.version), { ...r.patch, updated_at: now }))) {
         r.errors.push({ field: null, code: 'CONFLICT', zh: '该档案正被他人修改，请重新导入', en: 'someone changed this file meanwhile; import again' });
         continue;
       }
-      const have = await repo.identifiersOf(trx, [e.id]);
-      const added = identifierRows(s, e.id, r.newIdentifiers ?? [], have.length);
-      await repo.insertIdentifiers(trx, added);
+      const added = identifierRows(s, e.id, r.newIdentifiers ?? [], r.identifierCount ?? 0);
+      await sink.insertIdentifiers(added);
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = { importId: s.importId };
       for (const [field, col] of Object.entries(columnOf)) {
@@ -282,7 +326,7 @@ export async function applyBatch(trx: Tx, s: BatchState, rows: Prepared[], count
         }
       }
       if (added.length) after.identifiers = added.map((i) => `${i.kind}:${i.masked}`);
-      await recordAudit(trx, ctx, { action: 'customer.update', entityType: 'customer', entityId: e.id, orgUnitId: e.org_unit_id, before, after, personal: { subjectType: 'customer', subjectId: e.id, fields: personalFields } });
+      audits.push({ action: 'customer.update', entityType: 'customer', entityId: e.id, orgUnitId: e.org_unit_id, before, after, personal: { subjectType: 'customer', subjectId: e.id, fields: personalFields } });
       counts.updated++;
       continue;
     }
@@ -326,16 +370,18 @@ export async function applyBatch(trx: Tx, s: BatchState, rows: Prepared[], count
     };
     creates.push({ row, ids: identifierRows(s, id, r.newIdentifiers ?? [], 0), r });
   }
-  if (creates.length === 0) return;
-  await repo.insertCustomers(trx, creates.map((c) => c.row));
-  await repo.insertIdentifiers(trx, creates.flatMap((c) => c.ids));
+  if (creates.length > 0) {
+    await sink.insertCustomers(creates.map((c) => c.row));
+    await sink.insertIdentifiers(creates.flatMap((c) => c.ids));
+  }
   for (const { row, ids } of creates) {
     const after: Record<string, unknown> = { importId: s.importId };
     for (const [field, col] of Object.entries(columnOf)) after[field] = col === 'vip' ? row.vip === 1 : col === 'tags' ? JSON.parse(row.tags) : row[col];
     after.orgUnitId = row.org_unit_id;
     // Only the masked forms, even sealed: an ID number never reaches the audit trail.
     if (ids.length) after.identifiers = ids.map((i) => `${i.kind}:${i.masked}`);
-    await recordAudit(trx, ctx, { action: 'customer.create', entityType: 'customer', entityId: row.id, orgUnitId: row.org_unit_id, after, personal: { subjectType: 'customer', subjectId: row.id, fields: personalFields, newSubject: true } });
+    audits.push({ action: 'customer.create', entityType: 'customer', entityId: row.id, orgUnitId: row.org_unit_id, after, personal: { subjectType: 'customer', subjectId: row.id, fields: personalFields, newSubject: true } });
     counts.created++;
   }
+  await sink.audit(audits);
 }

@@ -22,9 +22,9 @@ import { actingUnitId } from '../users/user.service.ts';
 import { userRepository } from '../users/user.repository.ts';
 import { nearScope } from '../customers/customer.scope.ts';
 import type { DataCipher } from '../customers/customer.crypto.ts';
-import { customerImportRepository as repo, type ImportErrorRow, type ImportView } from './customer-import.repository.ts';
+import { customerImportRepository as repo, importStaging, type ImportErrorRow, type ImportView } from './customer-import.repository.ts';
 import { countColumns, pass, type PassCounts } from './customer-import.pass.ts';
-import { mayImport } from './customer-import.rows.ts';
+import { mayImport, stagingSink } from './customer-import.rows.ts';
 import { suggestMapping } from './import.mapping.ts';
 import { detectEncoding, ImportFileError, readHeader, sniffFormat, type ImportEncoding, type ImportFormat } from './import.reader.ts';
 
@@ -35,8 +35,9 @@ import { detectEncoding, ImportFileError, readHeader, sniffFormat, type ImportEn
  * `customer.import` with the importer's current grants: every row is checked by the customer-file
  * contract and the file's rules (phone unique per company, a protected file only by its level's
  * holders, the unit in the importer's customer:manage scope), and matched by the chosen key, so a
- * second import of the same file changes nothing. All-or-nothing validates the whole file first and
- * writes only when no row is bad, in ONE transaction; good rows commit batch by batch.
+ * second import of the same file changes nothing. All-or-nothing checks the whole file while staging the
+ * writes in temporary tables, and applies them only when no row is bad, in ONE short transaction; good
+ * rows commit batch by batch.
  */
 export interface ImportDeps {
   cipher: DataCipher;
@@ -332,27 +333,33 @@ export async function executeImport(
       await finish({ status: 'done', progress: 100, ...countColumns(c), file_key: null }, true);
       await rm(join(deps.dir, run.file_key), { force: true });
     } else {
-      // All or nothing: validate every row first; write only a clean file, in one transaction.
-      const v = await pass({ ctx, deps, run, write: false, db: ctx.db, inTx: (fn) => fn(ctx.db), onErrors: storeErrors, onProgress: progress(0, 50) });
-      if (v.rowsBad > 0) {
-        await finish({ status: 'failed', progress: 100, ...countColumns({ ...v, created: 0, updated: 0, unchanged: 0 }), failure: JSON.stringify({ zh: `有 ${v.rowsBad} 行错误，未导入任何数据`, en: `${v.rowsBad} rows are bad: nothing was imported` }) }, false);
-      } else {
-        await ctx.db.transaction().execute(async (trx) => {
-          const c = await pass({
-            ctx,
-            deps,
-            run,
-            write: true,
-            db: trx,
-            inTx: (fn) => fn(trx),
-            onErrors: async () => {
+      // All or nothing: ONE pass checks every row and stages the good ones in temporary tables, outside any
+      // long transaction (the server's other writers go on); a clean file is then checked against what
+      // changed meanwhile and applied by a few set-based statements in ONE short transaction.
+      const staged = async (db: Tx) => {
+        const st = await importStaging.create(db, id);
+        try {
+          const c = await pass({ ctx, deps, run, write: true, db, inTx: (fn) => fn(db), sink: () => stagingSink(db, ctx, st), stopWritingOnError: true, onErrors: storeErrors, onProgress: progress(0, 95) });
+          if (c.rowsBad > 0) {
+            await finish({ status: 'failed', progress: 100, ...countColumns({ ...c, created: 0, updated: 0, unchanged: 0 }), failure: JSON.stringify({ zh: `有 ${c.rowsBad} 行错误，未导入任何数据`, en: `${c.rowsBad} rows are bad: nothing was imported` }) }, false);
+            return;
+          }
+          await db.transaction().execute(async (trx) => {
+            if (await importStaging.conflicts(trx, st, run.import_key)) {
               throw new ImportFileError('IMPORT_FILE_INVALID', '导入期间档案被他人修改，已全部撤销，请重新试导入', 'files changed during the import: everything was rolled back; run the dry run again');
-            },
+            }
+            await importStaging.apply(trx, st, now());
+            await finish({ status: 'done', progress: 100, ...countColumns(c), file_key: null }, true, trx);
           });
-          await finish({ status: 'done', progress: 100, ...countColumns(c), file_key: null }, true, trx);
-        });
-        await rm(join(deps.dir, run.file_key), { force: true });
-      }
+          await rm(join(deps.dir, run.file_key!), { force: true });
+        } finally {
+          await importStaging.drop(db, st).catch((err: unknown) => ctx.log.warn({ err }, 'dropping the staging tables of an import failed'));
+        }
+      };
+      // PostgreSQL: temporary tables live in one session, so the pass keeps one connection of the pool.
+      // SQLite has one connection anyway; holding it (Kysely's mutex) would stop the whole server.
+      if (importStaging.isPostgres(ctx.db)) await ctx.db.connection().execute(staged);
+      else await staged(ctx.db);
     }
   } catch (err) {
     if (!(err instanceof ImportFileError)) throw err;

@@ -255,7 +255,9 @@ export async function mergeCustomers(ctx: Ctx, deps: CustomerFileDeps, id: strin
       if (take.has(f)) for (const c of fieldColumns[f]) Object.assign(patch, { [c]: m[c] });
     }
     const tags = [...new Set([...(JSON.parse(s.tags) as string[]), ...(JSON.parse(m.tags) as string[])])];
-    Object.assign(patch, { tags: JSON.stringify(tags), ...stricter(s, m), updated_at: at });
+    // Custom fields 自定义字段 (0026): the survivor's values stay, the merged file's fill the keys it lacks.
+    const customFields = { ...(JSON.parse(m.custom_fields ?? '{}') as object), ...(JSON.parse(s.custom_fields ?? '{}') as object) };
+    Object.assign(patch, { tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields), ...stricter(s, m), updated_at: at });
 
     // The guarded writes first: a concurrent change of either file makes this merge the loser (409).
     if ((await customerRepository.update(trx, m.id, m.version, { ...pointerPatch(at), merged_into_id: s.id, archived_at: m.archived_at ?? at })) === 0) throw versionConflict();
@@ -297,7 +299,7 @@ export async function mergeCustomers(ctx: Ctx, deps: CustomerFileDeps, id: strin
         ...pick(s),
         tags: JSON.parse(s.tags) as string[],
         identifiers: identsBefore.get(s.id) ?? [],
-        mergedFile: { id: m.id, ...Object.fromEntries(mergeFields.map((f) => [f, valueOf(m, f)])), tags: JSON.parse(m.tags) as string[], identifiers: identsBefore.get(m.id) ?? [] },
+        mergedFile: { id: m.id, ...Object.fromEntries(mergeFields.map((f) => [f, valueOf(m, f)])), tags: JSON.parse(m.tags) as string[], customFields: JSON.parse(m.custom_fields ?? '{}') as object, identifiers: identsBefore.get(m.id) ?? [] },
       },
       after: { ...pick(after), tags, identifiers: (await repo.maskedIdentifiers(trx, [s.id])).get(s.id) ?? [], mergedId: m.id, fields, relinked },
       personal: { subjectType: 'customer', subjectId: s.id, fields: sealedFields },

@@ -19,9 +19,15 @@ export const customerFileRepository = {
     if (rows.length > 0) await db.insertInto('customer_identifiers').values(rows).execute();
   },
 
-  /** Customers (ids) holding an identifier of this kind whose lookup value is exactly this. */
-  async customerIdsByIdentifier(db: Tx, kind: string, lookup: string, limit = 50): Promise<string[]> {
-    const rows = await db.selectFrom('customer_identifiers').select('customer_id').where('kind', '=', kind).where('lookup', '=', lookup).limit(limit).execute();
+  /** Customers (ids) holding an identifier exactly equal to one of these (kind, lookup) pairs, in one statement (the list search's exact identifiers); up to `limit` per pair. */
+  async customerIdsByIdentifiers(db: Tx, pairs: ReadonlyArray<readonly [string, string]>, limit = 50): Promise<string[]> {
+    if (pairs.length === 0) return [];
+    const rows = await db
+      .selectFrom('customer_identifiers')
+      .select('customer_id')
+      .where((eb) => eb.or(pairs.map(([kind, lookup]) => eb.and([eb('kind', '=', kind), eb('lookup', '=', lookup)]))))
+      .limit(limit * pairs.length)
+      .execute();
     return [...new Set(rows.map((r) => r.customer_id))];
   },
 

@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type SqlBool } from 'kysely';
 import { nameKey } from '../../../contracts/customer-merge.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { CustomerTable } from '../../../db/schema.ts';
@@ -25,6 +25,7 @@ export const emptyFileFields = {
   credit_basis: null,
   tags: '[]',
   declassify_on: null,
+  custom_fields: '{}',
 } as const satisfies Partial<CustomerRow>;
 export type CustomerView = CustomerRow & { unit_name: string; unit_path: string; unit_time_zone: string; owner_name: string | null };
 
@@ -98,15 +99,25 @@ export const customerRepository = {
      * The phone branches leave merged_into_id to the outer query: a merged-away file has no phone and
      * no identifiers (the merge empties and moves them), so it cannot match there anyway.
      */
+    /*
+     * The units in scope, as a set each branch filters on. On PostgreSQL an `in (select …)` here became a
+     * join that the planner, estimating one unit and a handful of identifier matches (the LIKE recheck
+     * multiplies the range's estimate by its own), put outside: the identifier branch then ran once per
+     * unit in scope (2 × 1,377 customer probes for 3 digits). `= any(array(select …))` is computed once
+     * (an InitPlan) and is a plain filter, so each branch is driven from its own index. SQLite plans the
+     * subquery that way by itself.
+     */
+    const units = sql`select su.id from org_units su where ${nearScopeSql(sql.ref('su.path'), f.scope)}`;
+    const pg = db.getExecutor().adapter instanceof PostgresAdapter;
     const filters = (a: string, merged = true): Expression<SqlBool>[] => [
-      sql<SqlBool>`${sql.ref(`${a}.org_unit_id`)} in (select su.id from org_units su where ${nearScopeSql(sql.ref('su.path'), f.scope)})`,
+      pg ? sql<SqlBool>`${sql.ref(`${a}.org_unit_id`)} = any(array(${units}))` : sql<SqlBool>`${sql.ref(`${a}.org_unit_id`)} in (${units})`,
       ...(merged ? [sql<SqlBool>`${sql.ref(`${a}.merged_into_id`)} is null`] : []),
       ...(f.archived === undefined ? [] : [f.archived ? sql<SqlBool>`${sql.ref(`${a}.archived_at`)} is not null` : sql<SqlBool>`${sql.ref(`${a}.archived_at`)} is null`]),
       ...(f.after ? [sql<SqlBool>`(${sql.ref(`${a}.name`)}, ${sql.ref(`${a}.id`)}) > (${f.after[0]}, ${f.after[1]})`] : []),
     ];
     const branch = (a: string, match: (a: string) => Expression<SqlBool>, identifier = false, merged = true) => {
-      const from = identifier ? sql`customer_identifiers ${sql.raw(`${a}_i`)} inner join customers ${sql.raw(a)} on ${sql.ref(`${a}.id`)} = ${sql.ref(`${a}_i.customer_id`)}` : sql`customers ${sql.raw(a)}`;
-      return sql`select id from (select ${sql.ref(`${a}.id`)} as id from ${from} where ${sql.join([...filters(a, merged), match(a)], sql` and `)} order by ${sql.ref(`${a}.name`)}, ${sql.ref(`${a}.id`)} limit ${f.limit}) ${sql.raw(`${a}_top`)}`;
+      const found = identifier ? sql<SqlBool>`${sql.ref(`${a}.id`)} in (select ${sql.ref(`${a}_i.customer_id`)} from customer_identifiers ${sql.raw(`${a}_i`)} where ${match(a)})` : match(a);
+      return sql`select id from (select ${sql.ref(`${a}.id`)} as id from customers ${sql.raw(a)} where ${sql.join([...filters(a, merged), found], sql` and `)} order by ${sql.ref(`${a}.name`)}, ${sql.ref(`${a}.id`)} limit ${f.limit}) ${sql.raw(`${a}_top`)}`;
     };
     const anyOf = (branches: ReturnType<typeof branch>[]) => sql<SqlBool>`c.id in (${sql.join(branches, sql` union all `)})`;
     const byPhone = (p: string, k: string) => [

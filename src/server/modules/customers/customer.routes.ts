@@ -13,12 +13,14 @@ import {
   readingLogQuery,
 } from '../../../contracts/customers.ts';
 import { customerLookup, customerLookupQuery } from '../../../contracts/tickets.ts';
+import { customerFieldsQuery, fieldDefinition } from '../../../contracts/ticket-settings.ts';
 import type { KefuApp } from '../../http/app.ts';
 import type { Kefu } from '../../http/kefu.ts';
 import { dataCipher, loadDataKey } from './customer.crypto.ts';
 import {
   archiveCustomerFile,
   createCustomerFile,
+  customerFieldDefinitions,
   deleteCustomerFile,
   getCustomerFile,
   listCustomerFiles,
@@ -38,6 +40,11 @@ export function customerRoutes(app: KefuApp, kefu: Kefu): void {
     schema: { tags, summary: 'Customer files by name, phone prefix or exact identifier 客户查询 (protected values masked)', querystring: customerFileQuery, response: { 200: page(customerSummary) } },
     config: { access: 'customer:read' },
   }, (req) => listCustomerFiles(req.ctx, deps, req.query));
+
+  app.get('/api/customer-fields', {
+    schema: { tags, summary: 'The custom fields a customer file of a company meets (enabled or not) 客户档案自定义字段', querystring: customerFieldsQuery, response: { 200: z.array(fieldDefinition) } },
+    config: { access: 'customer:read' },
+  }, (req) => customerFieldDefinitions(req.ctx, req.query));
 
   app.get('/api/customers/lookup', {
     schema: { tags, summary: 'Phone intake: customers with their open and recent work orders 来电识别', querystring: customerLookupQuery, response: { 200: customerLookup } },

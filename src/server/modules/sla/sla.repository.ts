@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { liveTicketChanged } from '../../live/live.hub.ts';
+import { runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { SlaClockTable, SlaPolicyTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
@@ -30,7 +31,8 @@ export const slaRepository = {
   /** The policies of these units (a company and the units above it), each unit's in its order. */
   async ofUnits(db: Tx, unitIds: string[]): Promise<SlaPolicyView[]> {
     if (unitIds.length === 0) return [];
-    return this.view(db).where('p.org_unit_id', 'in', unitIds).orderBy('p.position').orderBy('p.id').execute();
+    // Every intake reads them: compiled once per chain length (src/db/compiled.ts).
+    return (await runCompiled(db, `sla.ofUnits:${unitIds.length}`, unitIds, (d) => this.view(d).where('p.org_unit_id', 'in', unitIds).orderBy('p.position').orderBy('p.id'))).rows;
   },
 
   async countInUnit(db: Tx, unitId: string): Promise<{ n: number; maxPosition: number }> {

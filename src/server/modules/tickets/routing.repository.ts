@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { RoutingRuleTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
@@ -30,7 +31,8 @@ export const routingRepository = {
   /** The rules that apply to work orders of these units (a company and its ancestors), every one, in each unit's order. */
   async ofUnits(db: Tx, unitIds: string[]): Promise<RoutingRuleView[]> {
     if (unitIds.length === 0) return [];
-    return this.view(db).where('r.org_unit_id', 'in', unitIds).orderBy('r.position').orderBy('r.id').execute();
+    // Every intake reads them: compiled once per chain length (src/db/compiled.ts).
+    return (await runCompiled(db, `routing.ofUnits:${unitIds.length}`, unitIds, (d) => this.view(d).where('r.org_unit_id', 'in', unitIds).orderBy('r.position').orderBy('r.id'))).rows;
   },
 
   async countInUnit(db: Tx, unitId: string): Promise<{ n: number; maxPosition: number }> {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { TicketFieldDefinitionTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
@@ -31,7 +32,11 @@ export const ticketFieldRepository = {
   /** What applies to a work order of `type` owned below these units (its chain), enabled or not. */
   async ofUnits(db: Tx, unitIds: string[], type: FieldDefinitionRow['ticket_type']): Promise<FieldDefinitionView[]> {
     if (unitIds.length === 0) return [];
-    return this.view(db).where('f.org_unit_id', 'in', unitIds).where('f.ticket_type', '=', type).orderBy('f.position').orderBy('f.id').execute();
+    // Every intake reads them: compiled once per chain length (src/db/compiled.ts).
+    const r = await runCompiled(db, `fields.ofUnits:${unitIds.length}`, [...unitIds, type], (d) =>
+      this.view(d).where('f.org_unit_id', 'in', unitIds).where('f.ticket_type', '=', type).orderBy('f.position').orderBy('f.id'),
+    );
+    return r.rows;
   },
 
   async byKey(db: Tx, unitId: string, type: FieldDefinitionRow['ticket_type'], key: string): Promise<FieldDefinitionRow | undefined> {
@@ -51,9 +56,21 @@ export const ticketFieldRepository = {
   /**
    * Whether a work order of the type, owned in the unit's subtree, stores a value under the key.
    * Keys are a-z0-9_, so the JSON text holds `"key":` literally; `_` is escaped for LIKE.
+   * For the form 'customer': whether a customer file of the subtree does.
    */
   async keyUsed(db: Tx, unitPath: string, type: FieldDefinitionRow['ticket_type'], key: string): Promise<boolean> {
     const pattern = `%"${key.replace(/_/g, '\\_')}":%`;
+    if (type === 'customer') {
+      const c = await db
+        .selectFrom('customers as c')
+        .innerJoin('org_units as u', 'u.id', 'c.org_unit_id')
+        .select('c.id')
+        .where(sql.ref('u.path'), 'like', `${unitPath}%`)
+        .where(sql<boolean>`c.custom_fields like ${pattern} escape '\\'`)
+        .limit(1)
+        .executeTakeFirst();
+      return !!c;
+    }
     const r = await db
       .selectFrom('tickets as t')
       .innerJoin('org_units as u', 'u.id', 't.org_unit_id')

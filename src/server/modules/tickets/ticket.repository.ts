@@ -1,5 +1,6 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { TicketQueue, TicketStatus } from '../../../contracts/tickets.ts';
+import { insertRow, runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { Database, OrgUnitTable, TicketCategoryTable, TicketEventTable, TicketMessageTable, TicketTable } from '../../../db/schema.ts';
 import { liveTicketChanged } from '../../live/live.hub.ts';
@@ -203,6 +204,26 @@ export const ticketRepository = {
     return q.orderBy(col, order).orderBy('t.id', order).limit(limit).execute();
   },
 
+  /**
+   * Each customer's newest `perCustomer` work orders (created_at, id descending) under the filter, in one
+   * statement, each customer's read bounded (tickets_customer backwards, as a list page): on PostgreSQL a
+   * lateral join over the ids, planned once; on SQLite (no LATERAL) a union of one subquery per customer.
+   * Ordered by customer, then newest first.
+   */
+  async latestOfCustomers(db: Tx, f: TicketFilter, customerIds: string[], perCustomer: number): Promise<TicketView[]> {
+    if (customerIds.length === 0) return [];
+    const newest = (q: ReturnType<typeof this.scoped>) => q.select('t.id').orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(perCustomer);
+    let ids: Expression<SqlBool>;
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      const each = newest(this.scoped(db, f).where(sql<SqlBool>`t.customer_id = k.customer_id`));
+      ids = sql<SqlBool>`t.id in (select x.id from unnest(cast(${customerIds} as text[])) as k(customer_id) cross join lateral ${each.as('x')})`;
+    } else {
+      const tops = customerIds.map((id, k) => db.selectFrom(newest(this.scoped(db, { ...f, customerIds: [id] })).as(`k${k}`)).select(`k${k}.id`));
+      ids = sql<SqlBool>`t.id in (${tops.slice(1).reduce((u, q) => u.unionAll(q), tops[0])})`;
+    }
+    return this.view(db).where(ids).orderBy('t.customer_id').orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').execute();
+  },
+
   async count(db: Tx, f: TicketFilter): Promise<number> {
     const r = await this.scoped(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
@@ -210,9 +231,16 @@ export const ticketRepository = {
 
   // Every write of a work order goes through insert/update/touch/setEscalationLevel below, and each
   // marks the order changed for live events (heard by consoles after the transaction commits).
-  async insert(db: Tx, row: TicketRow): Promise<void> {
-    await db.insertInto('tickets').values(row).execute();
-    await liveTicketChanged(db, row.id);
+  /** `mark: false` when the caller marked the order changed earlier in the transaction (`markChanged`). */
+  async insert(db: Tx, row: TicketRow, mark = true): Promise<void> {
+    // Compiled once (src/db/compiled.ts): the intake's widest statement.
+    await insertRow(db, 'tickets', row as unknown as Record<string, unknown>);
+    if (mark) await liveTicketChanged(db, row.id);
+  },
+
+  /** Marks an order changed for live consoles (heard after commit). */
+  async markChanged(db: Tx, id: string): Promise<void> {
+    await liveTicketChanged(db, id);
   },
 
   /**
@@ -254,13 +282,14 @@ export const ticketRepository = {
 
   /** The next number of the day for a company: one atomic upsert, safe under concurrent intakes on both engines. */
   async nextSequence(db: Tx, scope: string, day: string): Promise<number> {
-    const r = await db
-      .insertInto('ticket_counters')
-      .values({ scope, day, last: 1 })
-      .onConflict((oc) => oc.columns(['scope', 'day']).doUpdateSet({ last: (eb) => eb('ticket_counters.last', '+', 1) }))
-      .returning('last')
-      .executeTakeFirstOrThrow();
-    return Number(r.last);
+    const r = await runCompiled(db, 'tickets.nextSequence', [scope, day, 1, 1], (d) =>
+      d
+        .insertInto('ticket_counters')
+        .values({ scope, day, last: 1 })
+        .onConflict((oc) => oc.columns(['scope', 'day']).doUpdateSet({ last: (eb) => eb('ticket_counters.last', '+', 1) }))
+        .returning('last'),
+    );
+    return Number(r.rows[0]!.last);
   },
 
   /**
@@ -279,10 +308,14 @@ export const ticketRepository = {
     if (events.length === 0) return;
     let seq =
       lastSeq ?? Number((await db.selectFrom('ticket_events').select((eb) => eb.fn.max('seq').as('m')).where('ticket_id', '=', ticketId).executeTakeFirst())?.m ?? 0);
-    await db
-      .insertInto('ticket_events')
-      .values(events.map((e) => ({ id: newId(), ticket_id: ticketId, seq: ++seq, at, actor_id: actor.id, actor_name: actor.name, kind: e.kind, data: JSON.stringify(e.data) })))
-      .execute();
+    const rows = events.map((e) => ({ id: newId(), ticket_id: ticketId, seq: ++seq, at, actor_id: actor.id, actor_name: actor.name, kind: e.kind, data: JSON.stringify(e.data) }));
+    // Compiled once per row count (src/db/compiled.ts); the parameters are the rows' values, row by row.
+    await runCompiled(
+      db,
+      `tickets.appendEvents:${rows.length}`,
+      rows.flatMap((r) => [r.id, r.ticket_id, r.seq, r.at, r.actor_id, r.actor_name, r.kind, r.data]),
+      (d) => d.insertInto('ticket_events').values(rows),
+    );
   },
 
   async events(db: Tx, ticketId: string): Promise<TicketEventTable[]> {
@@ -307,7 +340,8 @@ export const ticketRepository = {
 
   async unitsByIds(db: Tx, ids: string[]): Promise<OrgUnitRow[]> {
     if (ids.length === 0) return [];
-    return db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
+    // The intake's unit chain: compiled once per length (src/db/compiled.ts).
+    return (await runCompiled(db, `tickets.unitsByIds:${ids.length}`, ids, (d) => d.selectFrom('org_units').selectAll().where('id', 'in', ids))).rows;
   },
 
   /** Active people holding a role (by key) granted in one of the units. */

@@ -12,6 +12,7 @@ import { Page } from '../../ui/Page.tsx';
 import { useLoaded } from '../../ui/useLoaded.ts';
 import { DestructionRequestButton } from '../destruction/DestructionRequestButton.tsx';
 import { AccessRequestForm } from '../customer-access/AccessRequestForm.tsx';
+import { CustomerCustomFields } from './CustomerCustomFields.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import { CustomerRelations } from './CustomerRelations.tsx';
 import { LevelTag } from './CustomerTags.tsx';
@@ -173,6 +174,7 @@ export function CustomerDetailPage() {
             <span data-testid="customer-detail-notes">{show('notes', f.notes)}</span>
           </Descriptions.Item>
         </Descriptions>
+        <CustomerCustomFields file={f} />
         <CustomerRelations file={f} readingId={readingId} />
         <CustomerSurveys customerId={f.id} />
       </Page>

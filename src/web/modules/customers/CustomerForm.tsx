@@ -1,5 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Checkbox, Col, Divider, Form, Input, Row, Select, Space, Switch } from 'antd';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   confidentialityLevels,
@@ -11,7 +12,10 @@ import {
   type CustomerFile,
   type IdentifierKind,
 } from '../../../contracts/customers.ts';
+import type { FieldDefinition } from '../../../contracts/ticket-settings.ts';
 import { useFormSubmit } from '../../ui/errors.tsx';
+import { useLoaded } from '../../ui/useLoaded.ts';
+import { customFieldsInput, CustomFieldItems } from '../tickets/CustomFieldInputs.tsx';
 import { customersApi, type CustomerFileInput } from './customersApi.ts';
 
 interface Values {
@@ -42,9 +46,10 @@ interface Values {
   declassifyOn?: string;
   protectedSections?: (typeof protectedSections)[number][];
   identifiers?: { kind: IdentifierKind; value: string }[];
+  customFields?: Record<string, unknown>;
 }
 
-const fields = ['name', 'kind', 'phone', 'email', 'gender', 'birthday', 'birthdayLunar', 'position', 'address', 'industry', 'orgSize', 'relationSince', 'tier', 'vip', 'category', 'memberLevel', 'creditClass', 'creditDate', 'creditBasis', 'needs', 'preferences', 'notes', 'tags', 'confidentiality', 'declassifyOn', 'protectedSections', 'identifiers'] as const;
+const fields = ['name', 'kind', 'phone', 'email', 'gender', 'birthday', 'birthdayLunar', 'position', 'address', 'industry', 'orgSize', 'relationSince', 'tier', 'vip', 'category', 'memberLevel', 'creditClass', 'creditDate', 'creditBasis', 'needs', 'preferences', 'notes', 'tags', 'confidentiality', 'declassifyOn', 'protectedSections', 'identifiers', 'customFields'] as const;
 const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
 
 /**
@@ -56,6 +61,9 @@ export function CustomerForm({ file, setBusy, onDone, onConflict }: { file?: Cus
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
   const level = Form.useWatch('confidentiality', form);
+  // 自定义字段 of the file's company (a new file: the caller's); the enabled ones are filled in here.
+  const loadFields = useCallback(() => customersApi.fields(file?.orgUnitId), [file?.orgUnitId]);
+  const customFields = useLoaded(loadFields, [] as FieldDefinition[]).data.filter((d) => d.enabled);
   const { onFinish, alert } = useFormSubmit(
     form,
     fields,
@@ -88,6 +96,7 @@ export function CustomerForm({ file, setBusy, onDone, onConflict }: { file?: Cus
         declassifyOn: v.confidentiality === 'ordinary' ? null : orNull(v.declassifyOn),
         ...(v.confidentiality === 'ordinary' ? {} : { protectedSections: v.protectedSections?.length ? v.protectedSections : [...protectedSections] }),
         identifiers: (v.identifiers ?? []).filter((i) => i?.value?.trim()),
+        ...(customFields.length ? { customFields: customFieldsInput(v.customFields) } : {}),
       };
       const saved = file ? await customersApi.update(file.id, { ...body, version: file.version }) : await customersApi.create(body);
       onDone(saved);
@@ -123,6 +132,7 @@ export function CustomerForm({ file, setBusy, onDone, onConflict }: { file?: Cus
         declassifyOn: file.declassifyOn ?? undefined,
         protectedSections: file.access.protectedSections.length ? file.access.protectedSections : undefined,
         identifiers: file.identifiers.map((i) => ({ kind: i.kind, value: i.value })),
+        customFields: file.customFields ?? undefined,
       }
     : { kind: 'person', tier: 'ordinary', vip: false, category: 'A', confidentiality: 'ordinary' };
   const required = { required: true, message: t('common.required') };
@@ -275,6 +285,11 @@ export function CustomerForm({ file, setBusy, onDone, onConflict }: { file?: Cus
       <Form.Item name="notes" label={label('notes')}>
         <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} maxLength={4000} data-testid="customer-notes" />
       </Form.Item>
+      {customFields.length > 0 && (
+        <div data-testid="customer-custom-fields">
+          <CustomFieldItems definitions={customFields} />
+        </div>
+      )}
       <Divider plain>{t('customerFiles.sections.confidentiality')}</Divider>
       <Row gutter={12}>
         <Col span={8}>

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CustomerFile, CustomerSummary, ProtectedSection, ReadingEntry, customerFileCreate, customerFileUpdate } from '../../../contracts/customers.ts';
+import type { FieldDefinition } from '../../../contracts/ticket-settings.ts';
 import { api, type Query } from '../../api.ts';
 
 /** The customer-file endpoints (客户档案); kept with the pages rather than in the shared endpoints file. */
@@ -19,6 +20,8 @@ export interface ReadingFilter {
 export const customersApi = {
   list: (f: CustomerFilter & { cursor?: string; limit?: number }) => api.get<{ items: CustomerSummary[]; nextCursor: string | null }>('/api/customers', f as Query),
   get: (id: string) => api.get<CustomerFile>(`/api/customers/${id}`),
+  /** The custom fields 自定义字段 of the files of a unit's company (default: yours). */
+  fields: (orgUnitId?: string) => api.get<FieldDefinition[]>('/api/customer-fields', { orgUnitId }),
   create: (body: CustomerFileInput) => api.post<CustomerFile>('/api/customers', body),
   update: (id: string, body: CustomerFilePatch) => api.patch<CustomerFile>(`/api/customers/${id}`, body),
   archive: (id: string, version: number, archived: boolean) => api.post<CustomerFile>(`/api/customers/${id}/archive`, { version, archived }),

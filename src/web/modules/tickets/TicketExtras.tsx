@@ -21,7 +21,8 @@ export function TicketExtras({ ticket, onChanged }: { ticket: Ticket; onChanged:
   );
 }
 
-function shown(d: FieldDefinition, v: unknown, yes: string, no: string): string {
+/** A stored custom field value as text (also the customer file detail, CustomerCustomFields.tsx). */
+export function shown(d: FieldDefinition, v: unknown, yes: string, no: string): string {
   if (d.kind === 'checkbox') return v ? yes : no;
   if (d.kind === 'select' && typeof v === 'string') return optionLabel(d, v);
   if (d.kind === 'multi_select' && Array.isArray(v)) return v.map((x) => optionLabel(d, String(x))).join('、');

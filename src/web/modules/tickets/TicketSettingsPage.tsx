@@ -2,8 +2,7 @@ import { ArrowDownOutlined, ArrowUpOutlined, MinusCircleOutlined, PlusOutlined }
 import { Button, Form, Input, InputNumber, Radio, Select, Space, Switch, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldKinds, type FieldDefinition } from '../../../contracts/ticket-settings.ts';
-import { ticketTypes, type TicketType } from '../../../contracts/tickets.ts';
+import { fieldForms, fieldKinds, type FieldDefinition, type FieldForm as FieldsFor } from '../../../contracts/ticket-settings.ts';
 import { orgApi, ticketSettingsApi } from '../../endpoints.ts';
 import { DataTable, filterProps, RowAction } from '../../ui/DataTable.tsx';
 import { useFormSubmit, useNotify } from '../../ui/errors.tsx';
@@ -37,7 +36,8 @@ function FieldDefinitions() {
   const units = useLoaded(orgApi.list, []);
   const owners = units.data.filter((u) => u.kind === 'company' || u.kind === 'group');
   const [chosen, setChosen] = useState<string | undefined>();
-  const [type, setType] = useState<TicketType>('repair');
+  // The form: a work-order type, or 客户档案 (the customer file's custom fields).
+  const [type, setType] = useState<FieldsFor>('repair');
   const unitId = chosen ?? owners.find((u) => u.kind === 'company')?.id ?? owners[0]?.id;
   const load = useCallback(() => (unitId ? ticketSettingsApi.fields(unitId, type) : Promise.resolve([])), [unitId, type]);
   const fields = useLoaded(load, [] as FieldDefinition[], !!unitId);
@@ -110,8 +110,8 @@ function FieldDefinitions() {
         <Radio.Group
           optionType="button"
           value={type}
-          onChange={(e) => setType(e.target.value as TicketType)}
-          options={ticketTypes.map((x) => ({ value: x, label: t(`tickets.types.${x}`) }))}
+          onChange={(e) => setType(e.target.value as FieldsFor)}
+          options={fieldForms.map((x) => ({ value: x, label: x === 'customer' ? t('ticketSettings.fields.customerForm') : t(`tickets.types.${x}`) }))}
           data-testid="fields-type"
         />
         {unitId && (
@@ -127,7 +127,7 @@ function FieldDefinitions() {
         error={fields.error ?? units.error}
         columns={columns}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('ticketSettings.fields.empty') }}
+        locale={{ emptyText: type === 'customer' ? t('ticketSettings.fields.customerEmpty') : t('ticketSettings.fields.empty') }}
         rowTestId={(f) => `field-row-${f.key}`}
       />
       <FormDrawer
@@ -168,7 +168,7 @@ type Values = {
   options?: { value: string; zh: string; en: string }[];
 };
 
-function FieldForm({ field, unitId, type, setBusy, onDone }: { field: FieldDefinition | null; unitId: string; type: TicketType; setBusy: (b: boolean) => void; onDone: () => void }) {
+function FieldForm({ field, unitId, type, setBusy, onDone }: { field: FieldDefinition | null; unitId: string; type: FieldsFor; setBusy: (b: boolean) => void; onDone: () => void }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const [form] = Form.useForm<Values>();

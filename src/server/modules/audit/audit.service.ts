@@ -89,9 +89,7 @@ export async function recordAudit(trx: Tx, ctx: Ctx, input: AuditInput): Promise
     const { subjectType, subjectId, fields } = input.personal;
     const personalKeys = fields.filter((f) => f in changes);
     if (personalKeys.length > 0) {
-      let stored = input.personal.key ?? (input.personal.newSubject ? undefined : await repo.getSubjectKey(trx, subjectType, subjectId));
-      // A new subject: the key inserted is the key (returned); when another writer won the race, read theirs.
-      stored ??= (await repo.insertSubjectKey(trx, subjectType, subjectId, newSubjectKey(), iso(now))) ?? (await repo.getSubjectKey(trx, subjectType, subjectId))!;
+      const stored = input.personal.key ?? (await subjectKey(trx, ctx, subjectType, subjectId, input.personal.newSubject ?? false));
       sealPersonal(changes, personalKeys, stored);
     }
   }

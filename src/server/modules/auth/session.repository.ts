@@ -1,3 +1,4 @@
+import { runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { ApiTokenTable, SessionTable, UserTable } from '../../../db/schema.ts';
 
@@ -13,13 +14,17 @@ export const sessionRepository = {
   },
   /** A session and its user in one query (every authenticated request starts with this). */
   async byIdWithUser(db: Tx, id: string): Promise<{ session: SessionRow; user: UserTable } | undefined> {
-    const r = await db
-      .selectFrom('sessions as s')
-      .innerJoin('users', 'users.id', 's.user_id')
-      .selectAll('users')
-      .select(['s.csrf_token as s_csrf_token', 's.created_at as s_created_at', 's.last_seen_at as s_last_seen_at', 's.expires_at as s_expires_at', 's.ip as s_ip', 's.user_agent as s_user_agent'])
-      .where('s.id', '=', id)
-      .executeTakeFirst();
+    // Compiled once, bound per request (src/db/compiled.ts); the row itself is read fresh every time.
+    const r = (
+      await runCompiled(db, 'sessions.byIdWithUser', [id], (d) =>
+        d
+          .selectFrom('sessions as s')
+          .innerJoin('users', 'users.id', 's.user_id')
+          .selectAll('users')
+          .select(['s.csrf_token as s_csrf_token', 's.created_at as s_created_at', 's.last_seen_at as s_last_seen_at', 's.expires_at as s_expires_at', 's.ip as s_ip', 's.user_agent as s_user_agent'])
+          .where('s.id', '=', id),
+      )
+    ).rows[0];
     if (!r) return undefined;
     const { s_csrf_token, s_created_at, s_last_seen_at, s_expires_at, s_ip, s_user_agent, ...user } = r;
     return {
@@ -28,10 +33,10 @@ export const sessionRepository = {
     };
   },
   async touch(db: Tx, id: string, lastSeen: string, expires: string): Promise<void> {
-    await db.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id).execute();
+    await runCompiled(db, 'sessions.touch', [lastSeen, expires, id], (d) => d.updateTable('sessions').set({ last_seen_at: lastSeen, expires_at: expires }).where('id', '=', id));
   },
   async delete(db: Tx, id: string): Promise<void> {
-    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    await runCompiled(db, 'sessions.delete', [id], (d) => d.deleteFrom('sessions').where('id', '=', id));
   },
   async deleteForUser(db: Tx, userId: string, exceptId?: string): Promise<void> {
     let q = db.deleteFrom('sessions').where('user_id', '=', userId);
@@ -47,8 +52,9 @@ export const apiTokenRepository = {
   async insert(db: Tx, row: ApiTokenRow): Promise<void> {
     await db.insertInto('api_tokens').values(row).execute();
   },
+  /** Every request with a bearer token starts with this. */
   async byHash(db: Tx, hash: string): Promise<ApiTokenRow | undefined> {
-    return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return (await runCompiled(db, 'apiTokens.byHash', [hash], (d) => d.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash))).rows[0];
   },
   async listForUser(db: Tx, userId: string): Promise<ApiTokenRow[]> {
     return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
@@ -60,7 +66,7 @@ export const apiTokenRepository = {
     await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute();
   },
   async markUsed(db: Tx, id: string, at: string): Promise<void> {
-    await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+    await runCompiled(db, 'apiTokens.markUsed', [at, id], (d) => d.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id));
   },
 };
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runCompiled } from '../../../db/compiled.ts';
 import type { Tx } from '../../../db/database.ts';
 import type { UserTable } from '../../../db/schema.ts';
 import { inScope } from '../../platform/actor.ts';
@@ -29,8 +30,9 @@ export const userRepository = {
     return this.base(db).where('users.id', '=', id).where(inScope(sql.ref('u.path'), paths)).executeTakeFirst();
   },
 
+  /** Also read on every request with a bearer token: compiled once, bound per call. */
   async byId(db: Tx, id: string): Promise<UserWithUnit | undefined> {
-    return this.base(db).where('users.id', '=', id).executeTakeFirst();
+    return (await runCompiled(db, 'users.byId', [id], (d) => this.base(d).where('users.id', '=', id))).rows[0];
   },
 
   async byUsername(db: Tx, username: string): Promise<UserRow | undefined> {
@@ -85,6 +87,13 @@ export const userRepository = {
 
   async grantsOf(db: Tx, userIds: string[]): Promise<GrantRow[]> {
     if (userIds.length === 0) return [];
+    // One user's grants are read on every authenticated request (the actor): compiled once, bound per request.
+    // Lists of users keep the plain builder (one cached text per list length would crowd the cache).
+    if (userIds.length === 1) return (await runCompiled(db, 'users.grantsOf:1', userIds, (d) => this.grantsQuery(d, userIds))).rows;
+    return this.grantsQuery(db, userIds).execute();
+  },
+
+  grantsQuery(db: Tx, userIds: string[]) {
     return db
       .selectFrom('role_grants as g')
       .innerJoin('roles as r', 'r.id', 'g.role_id')
@@ -102,8 +111,7 @@ export const userRepository = {
       ])
       .where('g.user_id', 'in', userIds)
       .orderBy('u.path')
-      .orderBy('r.key')
-      .execute();
+      .orderBy('r.key');
   },
 
   async replaceGrants(db: Tx, userId: string, grants: { id: string; role_id: string; org_unit_id: string; created_at: string }[]): Promise<void> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataCipher, loadDataKey } from '../../src/server/modules/customers/customer.crypto.ts';
 import { exportCustomerFiles, exportReadingLog } from '../../src/server/modules/customers/customer-export.service.ts';
 import { systemCtx } from '../../src/server/setup.ts';
-import { addStaff, createTestApp, seedWorld, type Client, type TestApp, type World } from '../utils/app.ts';
+import { createTestApp, customerRoles, seedWorld, signInEveryRole, type CustomerRole, type Client, type TestApp, type World } from '../utils/app.ts';
 
 /**
  * Exports of customer files (CSV and XLSX) under confidentiality: the access-control matrix of
@@ -14,8 +14,8 @@ import { addStaff, createTestApp, seedWorld, type Client, type TestApp, type Wor
  * Files outside the scope never appear; formulas are neutralised; a row limit; the reading-log export.
  */
 const levels = ['ordinary', 'secret', 'confidential', 'top_secret'] as const;
-const roles = ['agent', 'shift_lead', 'supervisor', 'manager', 'director', 'records_officer', 'qa_inspector'] as const;
-type Role = (typeof roles)[number];
+const roles = customerRoles;
+type Role = CustomerRole;
 
 const secrets = (k: number) => ({
   phone: `1391234000${k}`,
@@ -110,11 +110,7 @@ describe('customer export: confidentiality matrix over CSV and XLSX, scope, form
   beforeAll(async () => {
     t = await createTestApp();
     w = await seedWorld(t);
-    await addStaff(t, { username: 'sup.a', displayName: '孙主管', orgUnitId: w.units.deptA.id, roleKey: 'supervisor', grantUnitId: w.units.branchA.id });
-    await addStaff(t, { username: 'rec.a', displayName: '钱档案员', orgUnitId: w.units.deptA.id, roleKey: 'records_officer', grantUnitId: w.units.branchA.id });
-    await addStaff(t, { username: 'qa.a', displayName: '赵质检', orgUnitId: w.units.deptA.id, roleKey: 'qa_inspector' });
-    const usernames: Record<Role, string> = { agent: 'agent.a', shift_lead: 'lead.a', supervisor: 'sup.a', manager: 'manager.a', director: 'director', records_officer: 'rec.a', qa_inspector: 'qa.a' };
-    for (const r of roles) clients[r] = await t.login(usernames[r]);
+    Object.assign(clients, await signInEveryRole(t, w));
     for (const [k, level] of levels.entries()) {
       const s = secrets(k);
       const res = await clients.director.post('/api/customers', {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaff, createTestApp, intakeBody, seedWorld, workOrders, type Client, type TestApp, type World } from '../utils/app.ts';
+import { createTestApp, customerRoles, intakeBody, seedWorld, signInEveryRole, workOrders, type Client, type CustomerRole, type TestApp, type World } from '../utils/app.ts';
 
 /**
  * Customer files under confidentiality 密级: the access-control matrix (every built-in role × every level ×
@@ -8,8 +8,8 @@ import { addStaff, createTestApp, intakeBody, seedWorld, workOrders, type Client
  */
 const levels = ['ordinary', 'secret', 'confidential', 'top_secret'] as const;
 type Level = (typeof levels)[number];
-const roles = ['agent', 'shift_lead', 'supervisor', 'manager', 'director', 'records_officer', 'qa_inspector'] as const;
-type Role = (typeof roles)[number];
+const roles = customerRoles;
+type Role = CustomerRole;
 
 /** Who may open (借阅) a file of each level — the built-in roles' permissions (contracts/permissions.ts). */
 const opens: Record<Level, Role[]> = {
@@ -41,11 +41,7 @@ describe('customer files: confidentiality matrix, reading log, encryption', () =
   beforeAll(async () => {
     t = await createTestApp();
     w = await seedWorld(t);
-    await addStaff(t, { username: 'sup.a', displayName: '孙主管', orgUnitId: w.units.deptA.id, roleKey: 'supervisor', grantUnitId: w.units.branchA.id });
-    await addStaff(t, { username: 'rec.a', displayName: '钱档案员', orgUnitId: w.units.deptA.id, roleKey: 'records_officer', grantUnitId: w.units.branchA.id });
-    await addStaff(t, { username: 'qa.a', displayName: '赵质检', orgUnitId: w.units.deptA.id, roleKey: 'qa_inspector' });
-    const usernames: Record<Role, string> = { agent: 'agent.a', shift_lead: 'lead.a', supervisor: 'sup.a', manager: 'manager.a', director: 'director', records_officer: 'rec.a', qa_inspector: 'qa.a' };
-    for (const r of roles) clients[r] = await t.login(usernames[r]);
+    Object.assign(clients, await signInEveryRole(t, w));
     for (const [k, level] of levels.entries()) {
       const s = secrets(k);
       const res = await clients.director.post('/api/customers', {

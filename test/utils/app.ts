@@ -251,3 +251,18 @@ export async function addStaff(t: TestApp, p: { username: string; displayName: s
   await userRepository.update(t.kefu.db, user.id, null, { must_change_password: 0 });
   return { id: user.id, username: p.username };
 }
+
+/** Every built-in role that reads customer files (the confidentiality matrix's rows). */
+export const customerRoles = ['agent', 'shift_lead', 'supervisor', 'manager', 'director', 'records_officer', 'qa_inspector'] as const;
+export type CustomerRole = (typeof customerRoles)[number];
+
+/** Signs in one person of branch A per built-in role (adding the supervisor, records officer and QA inspector seedWorld lacks). */
+export async function signInEveryRole(t: TestApp, w: World): Promise<Record<CustomerRole, Client>> {
+  await addStaff(t, { username: 'sup.a', displayName: '孙主管', orgUnitId: w.units.deptA.id, roleKey: 'supervisor', grantUnitId: w.units.branchA.id });
+  await addStaff(t, { username: 'rec.a', displayName: '钱档案员', orgUnitId: w.units.deptA.id, roleKey: 'records_officer', grantUnitId: w.units.branchA.id });
+  await addStaff(t, { username: 'qa.a', displayName: '赵质检', orgUnitId: w.units.deptA.id, roleKey: 'qa_inspector' });
+  const usernames: Record<CustomerRole, string> = { agent: 'agent.a', shift_lead: 'lead.a', supervisor: 'sup.a', manager: 'manager.a', director: 'director', records_officer: 'rec.a', qa_inspector: 'qa.a' };
+  const clients = {} as Record<CustomerRole, Client>;
+  for (const r of customerRoles) clients[r] = await t.login(usernames[r]);
+  return clients;
+}

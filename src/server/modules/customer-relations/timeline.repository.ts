@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Tx } from '../../../db/database.ts';
 import { readableTicket } from '../tickets/ticket.repository.ts';
 
@@ -6,6 +6,12 @@ import { readableTicket } from '../tickets/ticket.repository.ts';
 export type Before = [string, string] | undefined;
 
 const before = (at: string, key: string, b: Before) => (b ? sql<SqlBool>`(${sql.ref(at)}, ${sql.ref(key)}) < (${b[0]}, ${b[1]})` : sql<SqlBool>`1 = 1`);
+/** One page of a source: strictly before the position, newest first, at most `limit` rows. */
+const newestBefore =
+  (at: string, key: string, b: Before, limit: number) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any select over any tables: only the named columns are used
+  <QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB =>
+    qb.where(before(at, key, b)).orderBy(sql.ref(at), 'desc').orderBy(sql.ref(key), 'desc').limit(limit) as QB;
 type ScopeArg = Parameters<typeof readableTicket>[0];
 
 /**
@@ -24,10 +30,7 @@ export const timelineRepository = {
       .where('t.customer_id', '=', customerId)
       .where('e.kind', 'in', ['created', 'status'])
       .where((eb) => readableTicket(eb as unknown as ScopeArg, paths))
-      .where(before('e.at', 'e.id', b))
-      .orderBy('e.at', 'desc')
-      .orderBy('e.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('e.at', 'e.id', b, limit))
       .execute();
   },
 
@@ -43,10 +46,7 @@ export const timelineRepository = {
       .where('cb.status', 'in', ['done', 'unreachable'])
       .where('cb.performed_at', 'is not', null)
       .where((eb) => readableTicket(eb as unknown as ScopeArg, paths))
-      .where(before('cb.performed_at', 'cb.id', b))
-      .orderBy('cb.performed_at', 'desc')
-      .orderBy('cb.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('cb.performed_at', 'cb.id', b, limit))
       .execute();
   },
 
@@ -56,10 +56,7 @@ export const timelineRepository = {
       .selectFrom('care_tasks as c')
       .select(['c.id as key', 'c.created_at as at', 'c.occasion', 'c.occasion_date', 'c.channel', 'c.message'])
       .where('c.customer_id', '=', customerId)
-      .where(before('c.created_at', 'c.id', b))
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('c.created_at', 'c.id', b, limit))
       .execute();
   },
 
@@ -84,10 +81,7 @@ export const timelineRepository = {
       .selectFrom('customer_notes as n')
       .select(['n.id as key', 'n.at', 'n.body', 'n.author_name'])
       .where('n.customer_id', '=', customerId)
-      .where(before('n.at', 'n.id', b))
-      .orderBy('n.at', 'desc')
-      .orderBy('n.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('n.at', 'n.id', b, limit))
       .execute();
   },
 
@@ -100,10 +94,7 @@ export const timelineRepository = {
       .where('a.entity_type', '=', 'customer')
       .where('a.entity_id', '=', customerId)
       .where('a.action', '!=', 'customer.open')
-      .where(before('a.at', 'a.id', b))
-      .orderBy('a.at', 'desc')
-      .orderBy('a.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('a.at', 'a.id', b, limit))
       .execute();
   },
 
@@ -112,10 +103,7 @@ export const timelineRepository = {
       .selectFrom('customer_readings as r')
       .select(['r.id as key', 'r.at', 'r.user_name', 'r.sections', 'r.reason'])
       .where('r.customer_id', '=', customerId)
-      .where(before('r.at', 'r.id', b))
-      .orderBy('r.at', 'desc')
-      .orderBy('r.id', 'desc')
-      .limit(limit)
+      .$call(newestBefore('r.at', 'r.id', b, limit))
       .execute();
   },
 };
